@@ -1,0 +1,149 @@
+"""Command line: ``python -m pipeline COMMAND``; the Makefile's targets call these."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .catalog import (
+    build_template,
+    catalog_paths,
+    catalog_stats,
+    parse_locale,
+    read_catalog,
+    update_catalog,
+    write_catalog,
+)
+from .document import document_outline, document_to_json
+from .errors import PipelineError
+from .segment import load_document
+
+DEFAULT_LANGS = "az ru fr"
+
+
+def _source_ref(path: str) -> str:
+    """The letter's path as written in ``#:`` references: relative, with slashes."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        rel = path
+    return Path(rel).as_posix() if not rel.startswith("..") else Path(path).as_posix()
+
+
+def _langs(value: str) -> list[str]:
+    langs = value.replace(",", " ").split()
+    for lang in langs:
+        parse_locale(lang, "LANGS")
+    return langs
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    doc = load_document(args.source)
+    if args.json:
+        json.dump(document_to_json(doc), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(document_outline(doc))
+    return 0
+
+
+def cmd_pot(args: argparse.Namespace) -> int:
+    doc = load_document(args.source)
+    pot_path, _ = catalog_paths(doc.name, args.translations, [])
+    template = build_template(doc, _source_ref(args.source))
+    written = write_catalog(pot_path, template)
+    print(f"{pot_path}: {len(template)} entries{'' if written else ' (unchanged)'}")
+    return 0
+
+
+def cmd_po(args: argparse.Namespace) -> int:
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    pot_path, po_paths = catalog_paths(doc.name, args.translations, langs)
+    if not pot_path.exists():
+        raise PipelineError(pot_path, "no template; run `make pot` first")
+    template = read_catalog(pot_path)
+    # Read and merge everything before writing anything: one bad file leaves all untouched.
+    updated = {}
+    for lang, path in po_paths.items():
+        locale = parse_locale(lang, path)
+        existing = read_catalog(path, locale=locale) if path.exists() else None
+        updated[lang] = (path, update_catalog(template, existing, locale), existing is None)
+    for path, catalog, created in updated.values():
+        written = write_catalog(path, catalog)
+        stats = catalog_stats(catalog)
+        state = "created" if created else ("updated" if written else "unchanged")
+        print(
+            f"{path}: {state}; {stats.reviewed} reviewed, {stats.draft} draft, "
+            f"{stats.untranslated} untranslated, {len(catalog.obsolete)} obsolete"
+        )
+    return 0
+
+
+def format_stats_table(rows: list[tuple[str, object]]) -> str:
+    header = f"{'lang':<6}{'total':>7}{'reviewed':>10}{'draft':>7}{'untransl.':>11}   words: total  reviewed  draft  untransl.  done"
+    lines = [header, "-" * len(header)]
+    for lang, s in rows:
+        done = 100.0 * s.reviewed_words / s.total_words if s.total_words else 100.0
+        lines.append(
+            f"{lang:<6}{s.total:>7}{s.reviewed:>10}{s.draft:>7}{s.untranslated:>11}"
+            f"   {s.total_words:>12}{s.reviewed_words:>10}{s.draft_words:>7}{s.untranslated_words:>11}  {done:5.1f}%"
+        )
+    return "\n".join(lines)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    _, po_paths = catalog_paths(doc.name, args.translations, langs)
+    rows = []
+    for lang, path in po_paths.items():
+        if not path.exists():
+            raise PipelineError(path, "no catalog; run `make po` first")
+        rows.append((lang, catalog_stats(read_catalog(path))))
+    if args.json:
+        print(json.dumps({lang: vars(s) for lang, s in rows}, indent=2))
+    else:
+        print(format_stats_table(rows))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str, langs: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("source", help="the letter (UTF-8 text)")
+        p.add_argument("--translations", type=Path, default=Path("translations"), help="catalog root")
+        if langs:
+            p.add_argument("--langs", default=DEFAULT_LANGS, help="language codes (default: %(default)s)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("segment", cmd_segment, "print the segmented letter")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add("pot", cmd_pot, "write the gettext template for the letter")
+    add("po", cmd_po, "create or update one .po per language", langs=True)
+    p = add("stats", cmd_stats, "translation statistics per language", langs=True)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PipelineError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; files on disk are complete (writes are atomic)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Shared fixtures: the seed letter, the second test letter, and CLI helpers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "letter.txt"
+SECOND = ROOT / "tests" / "data" / "second_letter.txt"
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run ``python -m pipeline ARGS`` as a user would."""
+    env_path = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": env_path},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pipeline {args} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes, to prove nothing changed."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A scratch project folder holding a copy of the seed letter."""
+    (tmp_path / "source").mkdir()
+    shutil.copy2(SEED, tmp_path / "source" / "letter.txt")
+    return tmp_path
