@@ -5,6 +5,9 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
+# Editions render in parallel, one job per core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += -j$(JOBS) --output-sync=target
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,14 +21,21 @@ CATALOGS := translations/$(LETTER)
 POT := $(CATALOGS)/$(LETTER).pot
 POS := $(foreach lang,$(LANGS),$(CATALOGS)/$(lang).po)
 CODE := $(wildcard pipeline/*.py)
+OUT := output/$(LETTER)
+PUBLISH := output/publish
+EDITION_LANGS := en $(filter-out en,$(LANGS))
+HTMLS := $(foreach lang,$(EDITION_LANGS),$(OUT)/$(lang).html)
+PDFS := $(HTMLS:.html=.pdf)
+TEMPLATE_FILES := $(wildcard templates/*.j2 templates/*.css templates/ui/*.po)
+EDITION := $(PY) -m pipeline edition $(SOURCE) --langs "$(LANGS)"
 
 # Debian packages the stages and tests need (installed only when missing).
-DEB_PACKAGES := gettext
+DEB_PACKAGES := gettext fontconfig fonts-noto-core libharfbuzz-subset0 qpdf poppler-utils chromium
 
 .DEFAULT_GOAL := all
-.PHONY: all help install pot po stats test lint format bench clean distclean
+.PHONY: all help install pot po stats editions html pdf publish test lint format bench clean distclean
 
-all: po ## Build everything the stages can build (venv, template, catalogs)
+all: po editions ## Build everything the stages can build (catalogs, editions)
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
@@ -57,6 +67,24 @@ $(CATALOGS)/%.po: $(POT)
 
 stats: po ## Per-language counts: total, reviewed, draft, untranslated (entries, words)
 	@$(PY) -m pipeline stats $(SOURCE) --langs "$(LANGS)"
+
+editions: $(HTMLS) $(PDFS) $(OUT)/index.html ## HTML + PDF edition of en and every language, and index.html
+
+html: editions ## The HTML editions (built together with the PDFs)
+
+pdf: editions ## The PDF editions (built together with the HTML)
+
+$(OUT)/en.html $(OUT)/en.pdf &: $(SOURCE) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
+	$(EDITION) --lang en
+
+$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(TEMPLATE_FILES) $(CODE)
+	$(EDITION) --lang $*
+
+$(OUT)/index.html: $(SOURCE) $(POS) $(TEMPLATE_FILES) $(CODE)
+	$(PY) -m pipeline index $(SOURCE) --langs "$(LANGS)"
+
+publish: editions ## Copy final editions to output/publish/; fail listing what blocks each draft
+	$(PY) -m pipeline publish $(SOURCE) --langs "$(LANGS)" --publish $(PUBLISH)
 
 test: lint ## Run the whole test suite (after ruff)
 	$(PY) -m pytest

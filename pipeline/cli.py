@@ -111,6 +111,54 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _edition_langs(value: str) -> list[str]:
+    from .editions import SOURCE_LANG
+
+    return [SOURCE_LANG] + [lang for lang in _langs(value) if lang != SOURCE_LANG]
+
+
+def cmd_edition(args: argparse.Namespace) -> int:
+    from .editions import build_language
+
+    langs = _edition_langs(args.langs)
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    for lang in args.lang.split():
+        if lang not in langs:
+            raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
+        edition = build_language(doc, lang, langs, args.translations, out, pdf=not args.html_only)
+        state = "final" if edition.final else (
+            f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)"
+        )
+        print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {state}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .editions import build_index
+
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    editions = build_index(doc, _edition_langs(args.langs), args.translations, out)
+    print(f"{out / 'index.html'}: {sum(e.final for e in editions)} final, {sum(not e.final for e in editions)} draft")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .editions import publish
+
+    doc = load_document(args.source)
+    target = args.publish / doc.name
+    blockers = publish(doc, _edition_langs(args.langs), args.translations, args.output / doc.name, target)
+    if blockers:
+        print(f"not published (drafts): {len(blockers)}; final editions copied to {target}", file=sys.stderr)
+        for line in blockers:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"all editions final; published to {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
     add("po", cmd_po, "create or update one .po per language", langs=True)
     p = add("stats", cmd_stats, "translation statistics per language", langs=True)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = add("edition", cmd_edition, "render the HTML and PDF edition of languages", langs=True)
+    p.add_argument("--lang", required=True, help="the language(s) to render (en is the source)")
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p.add_argument("--html-only", action="store_true", help="skip the PDF")
+    p = add("index", cmd_index, "write output/<letter>/index.html linking every edition", langs=True)
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p = add("publish", cmd_publish, "copy final editions to the publish folder; fail on drafts", langs=True)
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p.add_argument("--publish", type=Path, default=Path("output/publish"), help="publish root")
     return parser
 
 
