@@ -97,8 +97,9 @@ format: $(INSTALLED) ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(INSTALLED) ## Benchmarks: segment+merge vs GNU msgmerge on 5,000 segments
+bench: $(INSTALLED) ## Benchmarks: merge vs GNU msgmerge; editions vs bare WeasyPrint
 	$(PY) bench/bench_catalog.py
+	$(PY) bench/bench_editions.py
 
 clean: ## Remove generated editions (output/)
 	rm -rf output

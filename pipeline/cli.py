@@ -127,8 +127,10 @@ def cmd_edition(args: argparse.Namespace) -> int:
         if lang not in langs:
             raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
         edition = build_language(doc, lang, langs, args.translations, out, pdf=not args.html_only)
-        state = "final" if edition.final else (
-            f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)"
+        state = (
+            "final"
+            if edition.final
+            else (f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)")
         )
         print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {state}")
     return 0
@@ -140,7 +142,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     doc = load_document(args.source)
     out = args.output / doc.name
     editions = build_index(doc, _edition_langs(args.langs), args.translations, out)
-    print(f"{out / 'index.html'}: {sum(e.final for e in editions)} final, {sum(not e.final for e in editions)} draft")
+    print(
+        f"{out / 'index.html'}: {sum(e.final for e in editions)} final, {sum(not e.final for e in editions)} draft"
+    )
     return 0
 
 

@@ -179,7 +179,7 @@ def render_html(edition: Edition, langs: list[str]) -> str:
         created=created,
         langs=langs,
         language_name=language_name,
-        text_direction=edition.locale.character_order == "right-to-left" and "rtl" or "ltr",
+        text_direction=(edition.locale.character_order == "right-to-left" and "rtl") or "ltr",
         lang_class=edition.lang.split("_")[0],
     )
 
@@ -198,7 +198,7 @@ def render_index(doc: Document, editions: list[Edition]) -> str:
 def _created(edition: Edition) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return edition.date.isoformat() if edition.date else "2000-01-01"
 
 
@@ -212,7 +212,9 @@ def font_files() -> dict[str, Path]:
     for style in FONT_STYLES:
         pattern = f"{FONT_FAMILY}:style={style}"
         try:
-            out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True
+            )
         except (OSError, subprocess.CalledProcessError) as exc:
             raise PipelineError(None, f"cannot query fontconfig for {pattern!r}: {exc}") from exc
         path = Path(out.stdout.strip())
@@ -325,7 +327,9 @@ def ui_strings(edition: Edition) -> list[str]:
     return [t.gettext(i) for i in ids] + [edition_date(edition)]
 
 
-def build_language(doc: Document, lang: str, langs: list[str], translations: Path, out: Path, pdf: bool = True) -> Edition:
+def build_language(
+    doc: Document, lang: str, langs: list[str], translations: Path, out: Path, pdf: bool = True
+) -> Edition:
     """Write ``out/<lang>.html`` and ``out/<lang>.pdf`` for one language."""
     edition = build_edition(doc, lang, load_catalog(translations, doc.name, lang))
     check_glyphs(edition, ui_strings(edition) + [language_name(other) for other in langs])

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, snapshot
 
+from pipeline.catalog import catalog_stats, read_catalog
+
 IGNORED = shutil.ignore_patterns(
     ".venv", ".git", "output", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info", ".ruff_cache"
 )
@@ -104,3 +106,32 @@ def test_bad_language_fails_and_changes_nothing(repo):
     assert result.returncode != 0
     assert "LANGS: error: unknown language code 'qq'" in result.stderr
     assert snapshot(repo / "translations") == before
+
+
+def test_editing_one_po_rerenders_only_that_language(repo):
+    make(repo)
+    assert (repo / "output/letter/fr.pdf").exists() and (repo / "output/letter/index.html").exists()
+    before = {p.name: p.stat().st_mtime_ns for p in (repo / "output/letter").iterdir()}
+    po = repo / "translations/letter/ru.po"
+    po.write_bytes(po.read_bytes())  # a translator saves the file
+    out = make(repo).stdout
+    rendered = re.findall(r"--lang (\S+)", out)
+    assert rendered == ["ru"], out
+    after = {p.name: p.stat().st_mtime_ns for p in (repo / "output/letter").iterdir()}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["index.html", "ru.html", "ru.pdf"]
+    assert "Nothing to be done" in make(repo).stdout
+
+
+def test_publish_fails_while_editions_are_drafts(repo):
+    make(repo)
+    result = make(repo, "publish", check=False)
+    drafts = [
+        lang
+        for lang in ("az", "ru", "fr")
+        if not catalog_stats(read_catalog(repo / f"translations/letter/{lang}.po")).complete
+    ]
+    assert (result.returncode != 0) == bool(drafts)
+    for lang in drafts:
+        assert f"{lang}: draft:" in result.stderr
+    assert (repo / "output/publish/letter/en.pdf").exists()

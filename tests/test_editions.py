@@ -1,0 +1,391 @@
+"""HTML and PDF editions: content, final versus draft, typography, fonts, security."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import tinyhtml5
+from conftest import SEED, run_cli
+from pypdf import PdfReader
+
+from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.editions import (
+    TEMPLATES,
+    build_edition,
+    project_url_fetcher,
+    render_pdf,
+)
+from pipeline.errors import PipelineError
+from pipeline.segment import load_document
+from pipeline.typography import NBSP, NNBSP, typeset
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+HOSTILE = {
+    "Dear Mr. Vice President,": "<script>alert('x')</script>",
+    "Mr. Vice President,": '<img src="http://127.0.0.1:{port}/pixel.png">',
+    "With Respect and Sincerity,": '<link rel="attachment" href="file:///etc/passwd">',
+    "The Representatives of Azerbaijani Civil Society": "{{ 7*7 }} {% raw %}",
+}
+
+
+def fill(path: Path, translate, fuzzy=lambda i: False, skip=lambda i: False) -> None:
+    """Play translator: give entries a translation, some fuzzy, some left empty."""
+    catalog = read_catalog(path)
+    for index, message in enumerate(m for m in catalog if m.id):
+        if skip(index):
+            continue
+        message.string = translate(message.id)
+        if fuzzy(index):
+            message.flags.add("fuzzy")
+    path.write_bytes(catalog_bytes(catalog))
+
+
+def project(root: Path, langs: str) -> Path:
+    (root / "source").mkdir(parents=True)
+    shutil.copy2(SEED, root / "source" / "letter.txt")
+    run_cli("pot", "source/letter.txt", cwd=root, check=True)
+    run_cli("po", "source/letter.txt", "--langs", langs, cwd=root, check=True)
+    return root
+
+
+def build(root: Path, langs: str, lang: str) -> subprocess.CompletedProcess:
+    return run_cli("edition", "source/letter.txt", "--langs", langs, "--lang", lang, cwd=root)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """fr complete and reviewed (final); ru partly drafted (draft); az untranslated."""
+    root = project(tmp_path_factory.mktemp("editions"), "fr ru az")
+    folder = root / "translations" / "letter"
+    fill(folder / "fr.po", lambda m: f"«{m}» (FR) : vraiment ?")
+    fill(folder / "ru.po", lambda m: f"Перевод {m}", fuzzy=lambda i: i % 3 == 0, skip=lambda i: i % 5 == 0)
+    for lang in ("en", "fr", "ru", "az"):
+        assert build(root, "fr ru az", lang).returncode == 0
+    run_cli("index", "source/letter.txt", "--langs", "fr ru az", cwd=root, check=True)
+    return root
+
+
+def out(root: Path, name: str) -> Path:
+    return root / "output" / "letter" / name
+
+
+def normalized(text: str) -> str:
+    # PDF text extraction loses line-end hyphenation and spacing; compare without them
+    return re.sub(r"[\s\u00ad\u2010\u2011\-]+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def edition_of(root: Path, lang: str):
+    doc = load_document(root / "source" / "letter.txt")
+    catalog = None if lang == "en" else read_catalog(root / "translations" / "letter" / f"{lang}.po")
+    return build_edition(doc, lang, catalog)
+
+
+def parse_html(path: Path):
+    return tinyhtml5.parse(path.read_text(encoding="utf-8"))
+
+
+# --- content --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ru", "az"])
+def test_pdf_holds_every_segment_exactly_once_in_order(built, lang):
+    edition = edition_of(built, lang)
+    text = normalized(pdf_text(out(built, f"{lang}.pdf")))
+    texts = [normalized(t.text) for t in edition.segments]
+    position = 0
+    for seg in texts:
+        containing = sum(1 for other in texts if seg in other)
+        assert text.count(seg) == containing, seg
+        found = text.find(seg, position)
+        assert found >= 0, f"out of order: {seg}"
+        position = found
+    numbers = re.findall(r"(\d+)\.\s", pdf_text(out(built, f"{lang}.pdf")))
+    assert [int(n) for n in numbers if int(n) <= 45][-45:] == list(range(1, 46))
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "page"),
+    [
+        ("en", "February 9, 2026", "Page 1 of 4"),
+        ("fr", "9 février 2026", "Page 1 sur"),
+        ("ru", "9 февраля 2026 г.", "Страница 1 из"),
+        ("az", "9 fevral 2026", "Səhifə 1 /"),
+    ],
+)
+def test_date_and_page_numbers_are_localized(built, lang, date, page):
+    text = pdf_text(out(built, f"{lang}.pdf"))
+    assert normalized(date) in normalized(text)
+    assert normalized(page) in normalized(text)
+
+
+def test_final_only_when_every_entry_is_reviewed(built):
+    assert edition_of(built, "en").final and edition_of(built, "fr").final
+    ru, az = edition_of(built, "ru"), edition_of(built, "az")
+    assert not ru.final and ru.draft_count > 0 and ru.untranslated_count > 0
+    assert not az.final and az.untranslated_count == 120
+    for lang, draft in (("en", False), ("fr", False), ("ru", True), ("az", True)):
+        pdf = PdfReader(out(built, f"{lang}.pdf"))
+        pages_with_mark = sum("DRAFT" in page.extract_text() for page in pdf.pages)
+        assert pages_with_mark == (len(pdf.pages) if draft else 0), lang
+        html = out(built, f"{lang}.html").read_text(encoding="utf-8")
+        assert ('class="draft-banner"' in html) == draft
+
+
+def test_draft_html_marks_machine_and_untranslated_segments(built):
+    doc = parse_html(out(built, "ru.html"))
+    drafts = doc.findall(f".//{XHTML}span[@class='seg draft']")
+    untranslated = doc.findall(f".//{XHTML}span[@class='seg untranslated']")
+    edition = edition_of(built, "ru")
+    assert len(drafts) == edition.draft_count and len(untranslated) == edition.untranslated_count
+    assert all(span.get("lang") == "en" for span in untranslated)
+    assert untranslated[0].text in {t.text for t in edition.segments if t.state == "untranslated"}
+    banner = doc.find(f".//{XHTML}div[@class='draft-banner']")
+    body = doc.find(f"{XHTML}body")
+    assert list(body.iter()).index(banner) < list(body.iter()).index(drafts[0])
+
+
+def test_numbers_come_from_the_data(built):
+    doc = parse_html(out(built, "fr.html"))
+    items = doc.findall(f".//{XHTML}ol/{XHTML}li")
+    assert [int(li.get("value")) for li in items] == list(range(1, 46))
+
+
+def test_french_typography_is_generated(built):
+    html = out(built, "fr.html").read_text(encoding="utf-8")
+    assert f"«{NBSP}Dear Mr. Vice President,{NBSP}» (FR){NBSP}: vraiment{NNBSP}?" in html
+    assert '"' not in re.sub(r"<[^>]*>", "", html.split("<body", 1)[1].split(">", 1)[1])
+
+
+def test_azerbaijani_is_ragged_and_without_fi_ligature(built):
+    html = out(built, "az.html").read_text(encoding="utf-8")
+    assert re.search(r'<html lang="az"', html)
+    assert 'class="lang-az' in html
+    css = (TEMPLATES / "edition.css").read_text()
+    assert ".lang-az { font-variant-ligatures: no-common-ligatures; }" in css
+    assert ".lang-az p, .lang-az li { text-align: left; hyphens: manual; }" in css
+
+
+# --- PDF properties -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_fonts_metadata_lang_and_structure(built, lang):
+    path = out(built, f"{lang}.pdf")
+    reader = PdfReader(path)
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
+    assert reader.metadata.title.startswith({"en": "Open letter", "ru": "Открытое письмо"}[lang])
+    assert reader.metadata.author
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all("Noto-Serif" in row[0] and row[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors" in check.stdout
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4
+
+
+def test_pdf_is_reproducible(built, tmp_path):
+    first = out(built, "ru.pdf").read_bytes()
+    assert build(built, "fr ru az", "ru").returncode == 0
+    assert out(built, "ru.pdf").read_bytes() == first
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def test_html_lang_hreflang_switcher_and_viewport(built):
+    doc = parse_html(out(built, "fr.html"))
+    assert doc.get("lang") == "fr"
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in doc.iter(f"{XHTML}link")
+        if link.get("rel") == "alternate"
+    }
+    assert alternates == {"en": "en.html", "fr": "fr.html", "ru": "ru.html", "az": "az.html"}
+    nav = doc.find(f".//{XHTML}nav")
+    names = ["".join(el.itertext()) for el in nav.iter(f"{XHTML}li")]
+    assert names == ["English", "Français", "Русский", "Azərbaycan"]
+    assert any(m.get("name") == "viewport" for m in doc.iter(f"{XHTML}meta"))
+    assert "@media print" in out(built, "fr.html").read_text(encoding="utf-8")
+
+
+def test_index_links_every_edition_with_its_state(built):
+    doc = parse_html(out(built, "index.html"))
+    items = doc.findall(f".//{XHTML}ul[@class='editions']/{XHTML}li")
+    assert [li.get("class") for li in items] == ["final", "final", "draft", "draft"]
+    assert [li.find(f"{XHTML}a").text for li in items] == ["English", "Français", "Русский", "Azərbaycan"]
+
+
+def test_html_validates_as_html5_structure(built):
+    html = out(built, "az.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    doc = parse_html(out(built, "az.html"))
+    assert doc.find(f"{XHTML}head/{XHTML}title").text
+    assert doc.find(f"{XHTML}head/{XHTML}meta").get("charset") == "utf-8"
+
+
+# --- security --------------------------------------------------------------------------
+
+
+class CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self):
+        CountingHandler.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    CountingHandler.hits = []
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+
+
+def test_hostile_translations_are_printed_as_text(tmp_path, server):
+    root = project(tmp_path, "fr")
+    hostile = {k: v.replace("{port}", str(server)) for k, v in HOSTILE.items()}
+    fill(root / "translations/letter/fr.po", lambda m: hostile.get(m, f"Texte {m}"))
+    result = build(root, "fr", "fr")
+    assert result.returncode == 0, result.stderr
+    html = out(root, "fr.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html and 'rel="attachment"' not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=" in html
+    assert "{{ 7*7 }} {% raw %}" in html and "49" not in html
+    doc = parse_html(out(root, "fr.html"))
+    assert not list(doc.iter(f"{XHTML}script")) and not list(doc.iter(f"{XHTML}img"))
+    text = normalized(pdf_text(out(root, "fr.pdf")))
+    for value in hostile.values():
+        assert normalized(typeset(value, "fr")) in text
+    assert CountingHandler.hits == []
+    reader = PdfReader(out(root, "fr.pdf"))
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert b"root:x:0" not in out(root, "fr.pdf").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<img src="http://127.0.0.1:{port}/pixel.png">',
+        '<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">',
+        '<link rel="attachment" href="file:///etc/passwd">',
+        '<img src="file:///etc/hostname">',
+        '<img src="../pipeline/__init__.py">',
+    ],
+)
+def test_fetcher_blocks_everything_outside_templates(tmp_path, server, tag):
+    html = f"<html><body><p>x</p>{tag.format(port=server)}</body></html>"
+    with pytest.raises(PipelineError, match="blocked URL"):
+        render_pdf(html, tmp_path / "x.pdf", b"id")
+    assert CountingHandler.hits == []
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_fetcher_allows_templates_but_not_symlinks_out_of_them(tmp_path):
+    fetcher = project_url_fetcher()
+    response = fetcher.fetch((TEMPLATES / "edition.css").as_uri())
+    assert b"Noto Serif" in response.read()
+    response.close()
+    link = TEMPLATES / "zz-test-link.txt"
+    link.symlink_to("/etc/hostname")
+    try:
+        with pytest.raises(BaseException, match="blocked URL"):
+            fetcher.fetch(link.as_uri())
+    finally:
+        link.unlink()
+
+
+def test_uncovered_glyph_fails_the_build_naming_character_language_and_entry(tmp_path):
+    root = project(tmp_path, "fr")
+    fill(
+        root / "translations/letter/fr.po",
+        lambda m: "Monsieur 中 le Vice-Président," if m == "Mr. Vice President," else f"Texte {m}",
+    )
+    before = sorted(p.name for p in (root / "output").glob("**/*")) if (root / "output").exists() else []
+    result = build(root, "fr", "fr")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert (
+        "fr: the font 'Noto Serif' has no glyph for '中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)" in result.stderr
+    )
+    assert "'Mr. Vice President,'" in result.stderr
+    after = sorted(p.name for p in (root / "output").glob("**/*")) if (root / "output").exists() else []
+    assert after == before
+
+
+# --- publish ----------------------------------------------------------------------------
+
+
+def test_publish_copies_finals_and_lists_what_blocks_drafts(built):
+    result = run_cli("publish", "source/letter.txt", "--langs", "fr ru az", cwd=built)
+    assert result.returncode == 1
+    published = built / "output" / "publish" / "letter"
+    assert sorted(p.name for p in published.iterdir()) == ["en.html", "en.pdf", "fr.html", "fr.pdf"]
+    ru = edition_of(built, "ru")
+    assert (
+        f"ru: draft: {ru.draft_count} draft (fuzzy) and {ru.untranslated_count} untranslated entries"
+        in result.stderr
+    )
+    assert "az: draft: 0 draft (fuzzy) and 120 untranslated entries" in result.stderr
+    assert (published / "fr.pdf").read_bytes() == out(built, "fr.pdf").read_bytes()
+
+
+# --- seen as a person sees it ------------------------------------------------------------
+
+
+def test_chromium_screenshot_of_an_edition_is_not_blank(built, tmp_path):
+    from PIL import Image
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is installed by `make install`"
+    shot = tmp_path / "ru.png"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=412,900",
+            f"--screenshot={shot}",
+            out(built, "ru.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (412, 900)
+    raw = image.tobytes()
+    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
+    dark = sum(1 for r, g, b in pixels if r + g + b < 300)
+    red = sum(1 for r, g, b in pixels if r > 150 and g < 80 and b < 80)  # the DRAFT banner
+    assert dark > 2000, "the page looks blank"
+    assert red > 100, "the draft banner is not visible"
