@@ -33,19 +33,38 @@ def quotes_for(lang: str) -> tuple[str, str, str, str]:
     return QUOTES.get(lang.split("_")[0].split("-")[0], QUOTES["en"])
 
 
-def _requote(text: str, marks: str, start: str, end: str) -> str:
-    """Replace quotation marks of any style with the language's pair.
+def _requote(text: str, quotes: tuple[str, str, str, str]) -> str:
+    """Replace double quotation marks of any style with the language's own.
 
-    Whether a mark opens or closes is decided by what stands before it, so an
-    odd number of marks (a typo) still gives sensible output.
+    « „ always open and » ” always close; a straight " (or an ambiguous “)
+    opens when no quotation is open, or when it stands before a word after a
+    space; otherwise it closes. Quotations inside quotations get the
+    language's alternate marks.
     """
-    out = []
+    start, end, alt_start, alt_end = quotes
+    out: list[str] = []
+    stack: list[str] = []
     for index, char in enumerate(text):
-        if char in marks:
-            before = text[index - 1] if index else " "
-            out.append(start if before in OPENING_CONTEXT or before in start else end)
-        else:
+        if char not in ANY_DOUBLE:
             out.append(char)
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char in "«„":
+            opening = True
+        elif char in "»”" or (char == "“" and stack and stack[-1] == "„"):
+            opening = False
+        elif not stack:
+            opening = True
+        else:
+            opening = before in OPENING_CONTEXT and (after.isalnum() or after in ANY_DOUBLE + "'‘")
+        if opening:
+            out.append(alt_start if stack else start)
+            stack.append(char)
+        else:
+            out.append(alt_end if len(stack) > 1 else end)
+            if stack:
+                stack.pop()
     return "".join(out)
 
 
@@ -60,7 +79,7 @@ def typeset(text: str, lang: str) -> str:
     """Apply the language's typographic conventions to one segment."""
     base = lang.split("_")[0].split("-")[0]
     start, end, alt_start, alt_end = quotes_for(base)
-    text = _requote(text, ANY_DOUBLE, start, end)
+    text = _requote(text, quotes_for(base))
     if base == "en":
         text = _single_quotes(text, alt_start, alt_end)
     else:
