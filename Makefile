@@ -28,14 +28,20 @@ HTMLS := $(foreach lang,$(EDITION_LANGS),$(OUT)/$(lang).html)
 PDFS := $(HTMLS:.html=.pdf)
 TEMPLATE_FILES := $(wildcard templates/*.j2 templates/*.css templates/ui/*.po)
 EDITION := $(PY) -m pipeline edition $(SOURCE) --langs "$(LANGS)"
+# One stamp per language: its catalog has been through machine translation.
+MT := output/.mt/$(LETTER)
+MT_STAMPS := $(foreach lang,$(LANGS),$(MT)/$(lang).done)
+MODELS_LOCK := translations/argos-models.lock.json
+ARGOS_MODELS ?=
+LOCK ?=
 
 # Debian packages the stages and tests need (installed only when missing).
 DEB_PACKAGES := gettext fontconfig fonts-noto-core libharfbuzz-subset0 qpdf poppler-utils chromium
 
 .DEFAULT_GOAL := all
-.PHONY: all help install pot po stats editions html pdf publish test lint format bench clean distclean
+.PHONY: all help install pot po models translate stats editions html pdf publish test lint format bench clean distclean
 
-all: po editions ## Build everything the stages can build (catalogs, editions)
+all: po $(MT_STAMPS) editions ## Build everything the stages can build (catalogs, MT drafts, editions)
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
@@ -65,6 +71,18 @@ po: $(POS) ## Create or update one .po per language in LANGS
 $(CATALOGS)/%.po: $(POT)
 	$(PY) -m pipeline po $(SOURCE) --langs $*
 
+models: $(INSTALLED) ## Install en→LANGS Argos models (ARGOS_MODELS=dir: local files; LOCK=update)
+	$(PY) -m pipeline models --langs "$(LANGS)" $(if $(ARGOS_MODELS),--from-dir "$(ARGOS_MODELS)") $(if $(filter update,$(LOCK)),--update-lock)
+
+translate: po ## Machine-translate untranslated entries into fuzzy drafts; fails if a model is missing
+	$(PY) -m pipeline translate $(SOURCE) --langs "$(LANGS)"
+	@mkdir -p $(MT) && touch $(MT_STAMPS)
+
+# Part of `make`: a missing model is only a notice (the editions stay drafts).
+$(MT)/%.done: $(CATALOGS)/%.po $(wildcard $(MODELS_LOCK))
+	$(PY) -m pipeline translate $(SOURCE) --langs $* --if-available
+	@mkdir -p $(@D) && touch $@
+
 stats: po ## Per-language counts: total, reviewed, draft, untranslated (entries, words)
 	@$(PY) -m pipeline stats $(SOURCE) --langs "$(LANGS)"
 
@@ -77,10 +95,10 @@ pdf: editions ## The PDF editions (built together with the HTML)
 $(OUT)/en.html $(OUT)/en.pdf &: $(SOURCE) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
 	$(EDITION) --lang en
 
-$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(TEMPLATE_FILES) $(CODE)
+$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(MT)/%.done $(TEMPLATE_FILES) $(CODE)
 	$(EDITION) --lang $*
 
-$(OUT)/index.html: $(SOURCE) $(POS) $(TEMPLATE_FILES) $(CODE)
+$(OUT)/index.html: $(SOURCE) $(POS) $(MT_STAMPS) $(TEMPLATE_FILES) $(CODE)
 	$(PY) -m pipeline index $(SOURCE) --langs "$(LANGS)"
 
 publish: editions ## Copy final editions to output/publish/; fail listing what blocks each draft
@@ -97,8 +115,9 @@ format: $(INSTALLED) ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(INSTALLED) ## Benchmarks: merge vs GNU msgmerge; editions vs bare WeasyPrint
+bench: $(INSTALLED) ## Benchmarks: merge vs msgmerge; MT batching vs Argos; editions vs bare WeasyPrint
 	$(PY) bench/bench_catalog.py
+	$(PY) bench/bench_translate.py
 	$(PY) bench/bench_editions.py
 
 clean: ## Remove generated editions (output/)

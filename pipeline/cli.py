@@ -163,6 +163,71 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from .models import LOCK_NAME, install_models
+
+    local = Path(args.from_dir) if args.from_dir else None
+    lock = args.translations / LOCK_NAME
+    for line in install_models(
+        _langs(args.langs), local_dir=local, update_lock=args.update_lock, lock_path=lock
+    ):
+        print(line)
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    import signal
+
+    from tqdm import tqdm
+
+    from .models import installed_package
+    from .translate import missing_model_message, translate_catalog
+
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    _, po_paths = catalog_paths(doc.name, args.translations, langs)
+    for path in po_paths.values():
+        if not path.exists():
+            raise PipelineError(path, "no catalog; run `make po` first")
+        read_catalog(path)  # every file valid before any is written
+
+    def terminate(signum, frame):  # kill: stop like Ctrl-C, after saving finished batches
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    missing = []
+    for lang, path in po_paths.items():
+        bar = None
+
+        def progress(done: int, total: int, lang=lang) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, desc=f"translate {lang}", unit="seg", leave=True)
+            bar.update(1)
+
+        try:
+            report = translate_catalog(doc, lang, path, installed_package, on_result=progress)
+        except KeyboardInterrupt:
+            print(f"{path}: interrupted; finished batches are saved, run again to continue", file=sys.stderr)
+            return 130
+        finally:
+            if bar is not None:
+                bar.close()
+        if report.missing_model:
+            missing.append(lang)
+            print(f"{path}: {report.names} name drafts; {missing_model_message(lang)}", file=sys.stderr)
+            continue
+        parts = [f"{report.translated} MT drafts", f"{report.names} name drafts"]
+        if report.loaded_model:
+            parts.append(f"model {report.loaded_model}")
+        if report.flagged:
+            parts.append(f"{report.flagged} flagged: numbers differ")
+        print(f"{path}: {'; '.join(report.notes) if report.notes else ', '.join(parts)}")
+    if missing and not args.if_available:
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +247,20 @@ def build_parser() -> argparse.ArgumentParser:
     add("po", cmd_po, "create or update one .po per language", langs=True)
     p = add("stats", cmd_stats, "translation statistics per language", langs=True)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = add(
+        "translate", cmd_translate, "fill untranslated entries with machine-translated drafts", langs=True
+    )
+    p.add_argument("--if-available", action="store_true", help="a missing model is a notice, not an error")
+    p = sub.add_parser("models", help="install the Argos models for LANGS and lock them")
+    p.add_argument("--langs", default=DEFAULT_LANGS, help="language codes (default: %(default)s)")
+    p.add_argument("--from-dir", help="install from the .argosmodel files in this folder (offline)")
+    p.add_argument(
+        "--update-lock", action="store_true", help="accept packages whose sha256 differs from the lock"
+    )
+    p.add_argument(
+        "--translations", type=Path, default=Path("translations"), help="where the lock file lives"
+    )
+    p.set_defaults(func=cmd_models)
     p = add("edition", cmd_edition, "render the HTML and PDF edition of languages", langs=True)
     p.add_argument("--lang", required=True, help="the language(s) to render (en is the source)")
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Argos reads its folders from the environment once, at import: give this test
+# session its own, never the user's home or the project's models/.
+SESSION_MODELS = Path(tempfile.mkdtemp(prefix="letter-models-"))
+os.environ["LETTER_MODELS_DIR"] = str(SESSION_MODELS)
+os.environ["ARGOS_PACKAGES_DIR"] = str(SESSION_MODELS / "packages")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "letter.txt"
 SECOND = ROOT / "tests" / "data" / "second_letter.txt"
 
 
-def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m pipeline ARGS`` as a user would."""
     env_path = str(ROOT)
     result = subprocess.run(
@@ -22,7 +32,7 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "PYTHONPATH": env_path},
+        env={**os.environ, "PYTHONPATH": env_path, **(env or {})},
     )
     if check and result.returncode != 0:
         raise AssertionError(f"pipeline {args} failed:\n{result.stdout}\n{result.stderr}")
