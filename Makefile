@@ -27,6 +27,7 @@ EDITION_LANGS := en $(filter-out en,$(LANGS))
 HTMLS := $(foreach lang,$(EDITION_LANGS),$(OUT)/$(lang).html)
 PDFS := $(HTMLS:.html=.pdf)
 TEMPLATE_FILES := $(wildcard templates/*.j2 templates/*.css templates/ui/*.po)
+SIGNOFF := $(wildcard $(CATALOGS)/signoff.json)
 EDITION := $(PY) -m pipeline edition $(SOURCE) --langs "$(LANGS)"
 # One stamp per language: its catalog has been through machine translation.
 MT := output/.mt/$(LETTER)
@@ -39,7 +40,7 @@ LOCK ?=
 DEB_PACKAGES := gettext fontconfig fonts-noto-core libharfbuzz-subset0 qpdf poppler-utils chromium
 
 .DEFAULT_GOAL := all
-.PHONY: all help install pot po models translate stats editions html pdf publish test lint format bench clean distclean
+.PHONY: all help install pot po models translate approve review export pseudo check stats editions html pdf publish test lint format bench clean distclean
 
 all: po $(MT_STAMPS) editions ## Build everything the stages can build (catalogs, MT drafts, editions)
 
@@ -83,6 +84,21 @@ $(MT)/%.done: $(CATALOGS)/%.po $(wildcard $(MODELS_LOCK))
 	$(PY) -m pipeline translate $(SOURCE) --langs $* --if-available
 	@mkdir -p $(@D) && touch $@
 
+approve: po ## Record a sign-off: make approve LANG=ru BY="Name" (refused with drafts or check errors)
+	LC_ALL=C.UTF-8 LANG=C.UTF-8 $(PY) -m pipeline approve $(SOURCE) --lang "$(LANG)" --by "$(BY)"
+
+review: po ## Review sheets (HTML, problems first) in output/<letter>/review/<lang>.html
+	$(PY) -m pipeline review $(SOURCE) --langs "$(LANGS)"
+
+export: po ## XLIFF 2 and TMX of the reviewed pairs per language in output/<letter>/export/
+	$(PY) -m pipeline export $(SOURCE) --langs "$(LANGS)"
+
+pseudo: $(INSTALLED) ## Pseudo-translated edition (en-XA: accented, +1/3 long; never final) to test layout and fonts
+	$(PY) -m pipeline pseudo $(SOURCE) --langs "$(LANGS)"
+
+check: po ## Quality checks of every .po (numbers, quotes, script, English left…); fails on errors
+	$(PY) -m pipeline check $(SOURCE) --langs "$(LANGS)"
+
 stats: po ## Per-language counts: total, reviewed, draft, untranslated (entries, words)
 	@$(PY) -m pipeline stats $(SOURCE) --langs "$(LANGS)"
 
@@ -95,10 +111,10 @@ pdf: editions ## The PDF editions (built together with the HTML)
 $(OUT)/en.html $(OUT)/en.pdf &: $(SOURCE) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
 	$(EDITION) --lang en
 
-$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(MT)/%.done $(TEMPLATE_FILES) $(CODE)
+$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(MT)/%.done $(SIGNOFF) $(TEMPLATE_FILES) $(CODE)
 	$(EDITION) --lang $*
 
-$(OUT)/index.html: $(SOURCE) $(POS) $(MT_STAMPS) $(TEMPLATE_FILES) $(CODE)
+$(OUT)/index.html: $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(TEMPLATE_FILES) $(CODE)
 	$(PY) -m pipeline index $(SOURCE) --langs "$(LANGS)"
 
 publish: editions ## Copy final editions to output/publish/; fail listing what blocks each draft

@@ -228,6 +228,86 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import ERROR, check_all
+
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    findings = check_all(doc, langs, args.translations)
+    for finding in sorted(findings, key=lambda f: (f.severity != ERROR, f.lang, f.ref)):
+        print(finding)
+    errors = sum(f.severity == ERROR for f in findings)
+    print(f"{errors} errors, {len(findings) - errors} warnings in {' '.join(langs)}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from .checks import ERROR, check_all
+    from .signoff import approve
+
+    lang = args.lang
+    parse_locale(lang, "LANG")
+    doc = load_document(args.source)
+    _, paths = catalog_paths(doc.name, args.translations, [lang])
+    if not paths[lang].exists():
+        raise PipelineError(paths[lang], "no catalog for this language")
+    catalog = read_catalog(paths[lang])
+    errors = [f for f in check_all(doc, [lang], args.translations) if f.severity == ERROR]
+    signoff = approve(args.translations, doc.name, lang, args.by, Path(args.source), catalog, len(errors))
+    print(f"{lang} approved by {signoff.by} on {signoff.date} (source {signoff.source_sha256[:12]})")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .fileio import atomic_write
+    from .review import render_review
+
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    _, paths = catalog_paths(doc.name, args.translations, langs)
+    for lang, path in paths.items():
+        if not path.exists():
+            raise PipelineError(path, "no catalog; run `make po` first")
+        html = render_review(doc, lang, read_catalog(path), args.translations)
+        target = args.output / doc.name / "review" / f"{lang}.html"
+        atomic_write(target, html.encode("utf-8"))
+        print(target)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_catalog
+
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    _, paths = catalog_paths(doc.name, args.translations, langs)
+    catalogs = {}
+    for lang, path in paths.items():
+        if not path.exists():
+            raise PipelineError(path, "no catalog; run `make po` first")
+        catalogs[lang] = read_catalog(path)
+    for lang, catalog in catalogs.items():
+        xlf, tmx, count = export_catalog(catalog, lang, args.output / doc.name / "export", doc.name)
+        print(f"{xlf}, {tmx}: {count} reviewed pairs")
+    return 0
+
+
+def cmd_pseudo(args: argparse.Namespace) -> int:
+    from .catalog import catalog_bytes
+    from .editions import PSEUDO_LANG, build_language
+    from .fileio import atomic_write
+    from .pseudo import pseudo_catalog, pseudo_path
+
+    doc = load_document(args.source)
+    catalog = pseudo_catalog(doc)
+    atomic_write(pseudo_path(args.output, doc.name), catalog_bytes(catalog))
+    langs = [*_edition_langs(args.langs), PSEUDO_LANG]
+    out = args.output / doc.name
+    build_language(doc, PSEUDO_LANG, langs, args.translations, out, catalog=catalog)
+    print(f"{out / PSEUDO_LANG}.html + .pdf: pseudo-translation (always a draft)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -247,6 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
     add("po", cmd_po, "create or update one .po per language", langs=True)
     p = add("stats", cmd_stats, "translation statistics per language", langs=True)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = add("approve", cmd_approve, "record who approved a language, against this letter and catalog")
+    p.add_argument("--lang", required=True, help="the language approved")
+    p.add_argument("--by", required=True, help="who approves")
+    p = add(
+        "review", cmd_review, "write a review sheet per language under output/<letter>/review/", langs=True
+    )
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p = add("export", cmd_export, "XLIFF 2 and TMX of the reviewed pairs, for CAT tools", langs=True)
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p = add("pseudo", cmd_pseudo, "an extra, always-draft edition in a pseudo-language (en-XA)", langs=True)
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    add("check", cmd_check, "quality checks of every catalog; exit 1 on any error", langs=True)
     p = add(
         "translate", cmd_translate, "fill untranslated entries with machine-translated drafts", langs=True
     )

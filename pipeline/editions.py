@@ -30,11 +30,13 @@ from .catalog import catalog_stats, document_units, message_state, parse_locale,
 from .document import Document, Signatory
 from .errors import PipelineError
 from .fileio import atomic_write
+from .signoff import SignOff, read_signoffs, signoff_status, source_hash
 from .typography import typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 SOURCE_LANG = "en"
+PSEUDO_LANG = "en-XA"  # pseudo-translation (make pseudo): English locale data, never final
 FONT_FAMILY = "Noto Serif"
 FONT_STYLES = ("Regular", "Italic", "Bold")
 
@@ -65,6 +67,8 @@ class Edition:
     untranslated_count: int
     final: bool
     other_langs: list[str] = field(default_factory=list)
+    signoff: SignOff | None = None
+    stale_signoff: str | None = None  # why a recorded sign-off no longer holds
 
     @property
     def segments(self) -> list[Text]:
@@ -77,9 +81,19 @@ class Edition:
         return out
 
 
-def build_edition(doc: Document, lang: str, catalog: Catalog | None) -> Edition:
-    """Look up every segment's translation and decide final versus draft."""
-    locale = parse_locale(lang)
+def build_edition(
+    doc: Document,
+    lang: str,
+    catalog: Catalog | None,
+    signoff: SignOff | None = None,
+    source_sha: str | None = None,
+) -> Edition:
+    """Look up every segment's translation and decide final versus draft.
+
+    Final: every entry reviewed and, where the language has a sign-off, the
+    sign-off still matching the letter and the catalog.
+    """
+    locale = parse_locale(SOURCE_LANG if lang == PSEUDO_LANG else lang)
     units = iter(document_units(doc))
 
     def text_for() -> Text:
@@ -104,8 +118,10 @@ def build_edition(doc: Document, lang: str, catalog: Catalog | None) -> Edition:
     states = [t.state for t in edition.segments]
     complete = catalog is None or catalog_stats(catalog).complete
     draft, untranslated = states.count("draft"), states.count("untranslated")
-    final = lang == SOURCE_LANG or (complete and draft == 0 and untranslated == 0)
-    return Edition(lang, locale, doc.name, doc.date, blocks, draft, untranslated, final)
+    stale = signoff_status(signoff, source_sha, catalog) if catalog is not None and signoff else None
+    final = lang == SOURCE_LANG or (complete and draft == 0 and untranslated == 0 and stale is None)
+    final = final and lang != PSEUDO_LANG
+    return Edition(lang, locale, doc.name, doc.date, blocks, draft, untranslated, final, [], signoff, stale)
 
 
 # --- UI strings of the templates (our own small catalogs) ----------------------
@@ -156,12 +172,32 @@ def template_environment() -> jinja2.Environment:
 
 def language_name(lang: str) -> str:
     """The language's name in itself, capitalised (Babel: "français" -> "Français")."""
+    if lang == PSEUDO_LANG:
+        return f"Pseudo ({PSEUDO_LANG})"
     name = parse_locale(lang).get_display_name(parse_locale(lang)) or lang
     return name[:1].upper() + name[1:]
 
 
 def edition_date(edition: Edition) -> str:
     return format_date(edition.date, format="long", locale=edition.locale) if edition.date else ""
+
+
+def colophon(edition: Edition) -> str:
+    """ "Russian translation reviewed by …, date, source version …" for a signed-off final edition."""
+    if not (edition.final and edition.signoff):
+        return ""
+    text = ui_translations(edition.lang).gettext(
+        "{language} translation reviewed by {name}, {date}, source version {version}"
+    )
+    date = format_date(
+        datetime.date.fromisoformat(edition.signoff.date), format="long", locale=edition.locale
+    )
+    return text.format(
+        language=edition.locale.get_display_name(edition.locale),
+        name=edition.signoff.by,
+        date=date,
+        version=edition.signoff.source_sha256[:12],
+    )
 
 
 def render_html(edition: Edition, langs: list[str]) -> str:
@@ -181,6 +217,7 @@ def render_html(edition: Edition, langs: list[str]) -> str:
         language_name=language_name,
         text_direction=(edition.locale.character_order == "right-to-left" and "rtl") or "ltr",
         lang_class=edition.lang.split("_")[0],
+        colophon=colophon(edition),
     )
 
 
@@ -303,6 +340,13 @@ def render_pdf(html: str, target: Path, identifier: bytes) -> None:
 # --- building editions ------------------------------------------------------------
 
 
+def edition_for(doc: Document, lang: str, translations: Path) -> Edition:
+    """Build one language's edition from its catalog and sign-off on disk."""
+    catalog = load_catalog(translations, doc.name, lang)
+    signoff = read_signoffs(translations, doc.name).get(lang)
+    return build_edition(doc, lang, catalog, signoff, source_hash(doc.source) if signoff else None)
+
+
 def load_catalog(translations: Path, letter: str, lang: str) -> Catalog | None:
     if lang == SOURCE_LANG:
         return None
@@ -323,15 +367,24 @@ def ui_strings(edition: Edition) -> list[str]:
         "Page {page} of {pages}",
         "Signatories",
         "Other languages",
+        "The approved translation has changed since its sign-off",
     ]
-    return [t.gettext(i) for i in ids] + [edition_date(edition)]
+    return [t.gettext(i) for i in ids] + [edition_date(edition), colophon(edition)]
 
 
 def build_language(
-    doc: Document, lang: str, langs: list[str], translations: Path, out: Path, pdf: bool = True
+    doc: Document,
+    lang: str,
+    langs: list[str],
+    translations: Path,
+    out: Path,
+    pdf: bool = True,
+    catalog: Catalog | None = None,
 ) -> Edition:
-    """Write ``out/<lang>.html`` and ``out/<lang>.pdf`` for one language."""
-    edition = build_edition(doc, lang, load_catalog(translations, doc.name, lang))
+    """Write ``out/<lang>.html`` and ``out/<lang>.pdf`` for one language (``catalog`` overrides the .po)."""
+    edition = (
+        build_edition(doc, lang, catalog) if catalog is not None else edition_for(doc, lang, translations)
+    )
     check_glyphs(edition, ui_strings(edition) + [language_name(other) for other in langs])
     html = render_html(edition, langs)
     if pdf:
@@ -342,7 +395,7 @@ def build_language(
 
 
 def build_index(doc: Document, langs: list[str], translations: Path, out: Path) -> list[Edition]:
-    editions = [build_edition(doc, lang, load_catalog(translations, doc.name, lang)) for lang in langs]
+    editions = [edition_for(doc, lang, translations) for lang in langs]
     atomic_write(out / "index.html", render_index(doc, editions).encode("utf-8"))
     return editions
 
@@ -352,15 +405,18 @@ def publish(doc: Document, langs: list[str], translations: Path, out: Path, targ
     blockers = []
     target.mkdir(parents=True, exist_ok=True)
     for lang in langs:
-        edition = build_edition(doc, lang, load_catalog(translations, doc.name, lang))
+        edition = edition_for(doc, lang, translations)
         files = [out / f"{lang}.html", out / f"{lang}.pdf"]
         if not edition.final:
             for stale in (target / f.name for f in files):
                 stale.unlink(missing_ok=True)
-            blockers.append(
-                f"{lang}: draft: {edition.draft_count} draft (fuzzy) and "
-                f"{edition.untranslated_count} untranslated entries in {translations / doc.name / f'{lang}.po'}"
+            reason = (
+                f"{edition.draft_count} draft (fuzzy) and {edition.untranslated_count} untranslated entries "
+                f"in {translations / doc.name / f'{lang}.po'}"
             )
+            if edition.stale_signoff:
+                reason += f"; {edition.stale_signoff}: approve it again (make approve LANG={lang} BY=…)"
+            blockers.append(f"{lang}: draft: {reason}")
             continue
         for source in files:
             if not source.exists():

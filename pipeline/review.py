@@ -1,0 +1,85 @@
+"""Review sheets: one HTML page per language, side by side, problems first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .catalog import catalog_stats, document_units, message_state, parse_locale
+from .checks import ERROR, Finding, check_catalog, check_parity
+from .document import Document
+from .editions import template_environment
+from .signoff import read_signoffs, signoff_status, source_hash
+
+STATE_RANK = {"untranslated": 2, "draft": 3, "reviewed": 4}
+
+
+@dataclass
+class Row:
+    number: int  # position in the letter
+    ref: str
+    role: str
+    source: str
+    translation: str
+    state: str
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # translator comments: MT provenance, alternatives
+
+    @property
+    def rank(self) -> int:
+        if any(f.severity == ERROR for f in self.findings):
+            return 0
+        if self.findings:
+            return 1
+        return STATE_RANK[self.state]
+
+
+def review_rows(doc: Document, lang: str, catalog: Catalog, findings: list[Finding]) -> list[Row]:
+    """One row per catalog entry, problems first, then drafts and untranslated, then the rest."""
+    order = {}
+    roles = {}
+    for index, unit in enumerate(document_units(doc)):
+        order.setdefault((unit.text, unit.context), index)
+        roles.setdefault((unit.text, unit.context), unit.role)
+    by_entry: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        by_entry.setdefault(finding.msgid, []).append(finding)
+    rows = []
+    for message in catalog:
+        if not message.id:
+            continue
+        key = (message.id, message.context)
+        rows.append(
+            Row(
+                number=order.get(key, len(order)) + 1,
+                ref=", ".join(f"{p}:{n}" for p, n in message.locations),
+                role=roles.get(key, "?"),
+                source=str(message.id),
+                translation=str(message.string or ""),
+                state=message_state(message),
+                findings=by_entry.get(str(message.id), []),
+                notes=list(message.user_comments),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.rank, r.number))
+
+
+def render_review(doc: Document, lang: str, catalog: Catalog, translations: Path) -> str:
+    findings = check_catalog(doc, lang, catalog) + check_parity(doc, {lang: catalog})
+    rows = review_rows(doc, lang, catalog, findings)
+    signoff = read_signoffs(translations, doc.name).get(lang)
+    stale = signoff_status(signoff, source_hash(doc.source), catalog) if signoff else None
+    template = template_environment().get_template("review.html.j2")
+    return template.render(
+        letter=doc.name,
+        lang=lang,
+        language=parse_locale(lang).get_display_name("en"),
+        rows=rows,
+        stats=catalog_stats(catalog),
+        errors=sum(f.severity == ERROR for f in findings),
+        warnings=sum(f.severity != ERROR for f in findings),
+        signoff=signoff,
+        stale=stale,
+    )
