@@ -19,14 +19,13 @@ import time
 from pathlib import Path
 
 import ctranslate2
-import numpy as np
 import sentencepiece as spm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from argos_builder import FILLER, _layer_norm, _linear, _spec, pieces, train_sentencepiece  # noqa: E402
+from argos_builder import FILLER, pieces, random_spec, train_sentencepiece  # noqa: E402
 
 from pipeline.segment import load_document  # noqa: E402
 from pipeline.translate import BATCH_SIZE, mask_numbers  # noqa: E402
@@ -37,41 +36,8 @@ VOCAB = 32000
 
 
 def argos_sized_model(folder: Path, vocab: list[str]) -> Path:
-    rng = np.random.default_rng(0)
-    d, ffn, heads, layers = 512, 2048, 8, 6
-    spec = _spec(layers, heads, vocab, add_source_eos=False)
-
-    def rand(*shape):
-        return (rng.standard_normal(shape, dtype=np.float32) * 0.05).astype(np.float32)
-
-    def attention(att, self_attention):
-        _layer_norm(att.layer_norm, d)
-        if self_attention:
-            _linear(att.linear[0], 3 * d, d, rand(3 * d, d))
-            _linear(att.linear[1], d, d, rand(d, d))
-        else:
-            _linear(att.linear[0], d, d, rand(d, d))
-            _linear(att.linear[1], 2 * d, d, rand(2 * d, d))
-            _linear(att.linear[2], d, d, rand(d, d))
-
-    def feed_forward(f):
-        _layer_norm(f.layer_norm, d)
-        _linear(f.linear_0, ffn, d, rand(ffn, d))
-        _linear(f.linear_1, d, ffn, rand(d, ffn))
-
-    v = len(vocab)
-    spec.encoder.embeddings[0].weight = rand(v, d)
-    spec.decoder.embeddings.weight = rand(v, d)
-    _layer_norm(spec.encoder.layer_norm, d)
-    _layer_norm(spec.decoder.layer_norm, d)
-    for layer in spec.encoder.layer:
-        attention(layer.self_attention, True)
-        feed_forward(layer.ffn)
-    for layer in spec.decoder.layer:
-        attention(layer.self_attention, True)
-        attention(layer.attention, False)
-        feed_forward(layer.ffn)
-    _linear(spec.decoder.projection, v, d, rand(v, d))
+    """Argos' architecture with random weights, quantized to int8 as Argos ships it."""
+    spec = random_spec(vocab, layers=6, heads=8, d=512, ffn=2048)
     spec.validate()
     spec.optimize(quantization="int8")
     out = folder / "model"

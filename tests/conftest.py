@@ -50,3 +50,35 @@ def workdir(tmp_path: Path) -> Path:
     (tmp_path / "source").mkdir()
     shutil.copy2(SEED, tmp_path / "source" / "letter.txt")
     return tmp_path
+
+
+def chromium_screenshot(url: str, shot: Path, size: str, profile: Path) -> None:
+    """A headless Chromium screenshot, started as the probe of this kind of machine does."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is installed by `make install`"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            f"--window-size={size}",
+            f"--screenshot={shot}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def pixels(shot: Path) -> list[tuple[int, int, int]]:
+    from PIL import Image
+
+    raw = Image.open(shot).convert("RGB").tobytes()
+    return [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 import tinyhtml5
-from conftest import SEED, run_cli
+from conftest import SEED, chromium_screenshot, pixels, run_cli
 from pypdf import PdfReader
 
 from pipeline.catalog import catalog_bytes, read_catalog
@@ -359,33 +359,11 @@ def test_publish_copies_finals_and_lists_what_blocks_drafts(built):
 def test_chromium_screenshot_of_an_edition_is_not_blank(built, tmp_path):
     from PIL import Image
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "Debian's chromium is installed by `make install`"
     shot = tmp_path / "ru.png"
-    subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=412,900",
-            f"--screenshot={shot}",
-            out(built, "ru.html").as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    image = Image.open(shot).convert("RGB")
-    assert image.size == (412, 900)
-    raw = image.tobytes()
-    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
-    dark = sum(1 for r, g, b in pixels if r + g + b < 300)
-    red = sum(1 for r, g, b in pixels if r > 150 and g < 80 and b < 80)  # the DRAFT banner
+    chromium_screenshot(out(built, "ru.html").as_uri(), shot, "412,900", tmp_path / "profile")
+    assert Image.open(shot).size == (412, 900)
+    colors = pixels(shot)
+    dark = sum(1 for r, g, b in colors if r + g + b < 300)
+    red = sum(1 for r, g, b in colors if r > 150 and g < 80 and b < 80)  # the DRAFT banner
     assert dark > 2000, "the page looks blank"
     assert red > 100, "the draft banner is not visible"

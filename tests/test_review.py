@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import tinyhtml5
-from conftest import ROOT, SEED, run_cli
+from conftest import ROOT, SEED, chromium_screenshot, pixels, run_cli
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 
@@ -83,35 +82,15 @@ def test_review_sheet_escapes_and_shows_mt_provenance(shipped):
 
 
 def test_review_sheet_screenshot_is_readable(shipped, tmp_path):
-    from PIL import Image
-
     spoil(shipped, "az", "We stand at a historic crossroads.", "Biz tarixi yol ayrıcındayıq 1.")
     run_cli("review", "source/letter.txt", "--langs", "az", cwd=shipped, check=True)
     shot = tmp_path / "review.png"
-    subprocess.run(
-        [
-            shutil.which("chromium"),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1200,800",
-            f"--screenshot={shot}",
-            (shipped / "output/letter/review/az.html").as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
+    chromium_screenshot(
+        (shipped / "output/letter/review/az.html").as_uri(), shot, "1200,800", tmp_path / "profile"
     )
-    image = Image.open(shot).convert("RGB")
-    raw = image.tobytes()
-    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
-    dark = sum(1 for r, g, b in pixels if r + g + b < 300)
-    pink = sum(1 for r, g, b in pixels if r > 240 and 225 < g < 245 and 225 < b < 245)  # the error row
+    colors = pixels(shot)
+    dark = sum(1 for r, g, b in colors if r + g + b < 300)
+    pink = sum(1 for r, g, b in colors if r > 240 and 225 < g < 245 and 225 < b < 245)  # the error row
     assert dark > 5000 and pink > 1000
 
 

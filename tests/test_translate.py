@@ -344,3 +344,43 @@ def test_lost_or_changed_numbers_are_detected():
 )
 def test_russian_transliteration_of_names(latin, cyrillic):
     assert transliterate_name(latin) == cyrillic
+
+
+def test_models_install_from_an_argos_index(tmp_path, packages):
+    """The network path, against an index served on 127.0.0.1 in Argos' own format."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(packages / "translate-en_fr-0_1.argosmodel", served)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    index = [
+        {
+            "code": "translate-en_fr",
+            "type": "translate",
+            "from_code": "en",
+            "to_code": "fr",
+            "package_version": "0.1",
+            "links": [base + "translate-en_fr-0_1.argosmodel"],
+        }
+    ]
+    (served / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        root, env = project(tmp_path / "project", "fr")
+        env["ARGOS_PACKAGE_INDEX"] = base
+        result = run_cli("models", "--langs", "fr", cwd=root, env=env)
+    finally:
+        httpd.shutdown()
+    assert result.returncode == 0, result.stderr
+    lock = json.loads((root / "translations/argos-models.lock.json").read_text())["packages"]
+    assert lock["translate-en_fr"]["sha256"] == sha256_of(served / "translate-en_fr-0_1.argosmodel")
+    run_cli("translate", "source/letter.txt", "--langs", "fr", cwd=root, env=env, check=True)
+    catalog = read_catalog(root / "translations/letter/fr.po")
+    assert catalog["We stand at a historic crossroads."].string == "We stand at a historic crossroads."
