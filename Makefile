@@ -28,7 +28,6 @@ HTMLS := $(foreach lang,$(EDITION_LANGS),$(OUT)/$(lang).html)
 PDFS := $(HTMLS:.html=.pdf)
 TEMPLATE_FILES := $(wildcard templates/*.j2 templates/*.css templates/ui/*.po)
 SIGNOFF := $(wildcard $(CATALOGS)/signoff.json)
-EDITION := $(PY) -m pipeline edition $(SOURCE) --langs "$(LANGS)"
 # One stamp per language: its catalog has been through machine translation.
 MT := output/.mt/$(LETTER)
 MT_STAMPS := $(foreach lang,$(LANGS),$(MT)/$(lang).done)
@@ -108,14 +107,11 @@ html: editions ## The HTML editions (built together with the PDFs)
 
 pdf: editions ## The PDF editions (built together with the HTML)
 
-$(OUT)/en.html $(OUT)/en.pdf &: $(SOURCE) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
-	$(EDITION) --lang en
-
-$(OUT)/%.html $(OUT)/%.pdf: $(SOURCE) $(CATALOGS)/%.po $(MT)/%.done $(SIGNOFF) $(TEMPLATE_FILES) $(CODE)
-	$(EDITION) --lang $*
-
-$(OUT)/index.html: $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(TEMPLATE_FILES) $(CODE)
-	$(PY) -m pipeline index $(SOURCE) --langs "$(LANGS)"
+# One process renders every stale edition (it decides which), JOBS at a time in
+# forked workers, so WeasyPrint starts once; it touches the others, so the next
+# make is a no-op.
+$(HTMLS) $(PDFS) $(OUT)/index.html &: $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
+	$(PY) -m pipeline editions $(SOURCE) --langs "$(LANGS)" --jobs $(JOBS)
 
 publish: editions ## Copy final editions to output/publish/; fail listing what blocks each draft
 	$(PY) -m pipeline publish $(SOURCE) --langs "$(LANGS)" --publish $(PUBLISH)

@@ -17,7 +17,6 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
-from rapidfuzz import fuzz, process
 
 from . import __version__
 from .document import Document, Signatory
@@ -228,6 +227,8 @@ def _fuzzy_match(catalog: Catalog, new_keys: list, before: dict) -> None:
     candidates = [(key, old) for key, old in before.items() if old.string]
     if not candidates or not new_keys:
         return
+    from rapidfuzz import fuzz, process  # only merges with new entries need it
+
     choices = [str(old.id).lower().strip() for _, old in candidates]
     consumed = set()
     for key in new_keys:

@@ -136,6 +136,25 @@ def cmd_edition(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_editions(args: argparse.Namespace) -> int:
+    from .editions import build_editions
+
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    results = build_editions(
+        doc, _edition_langs(args.langs), args.translations, out, args.output / ".mt" / doc.name, args.jobs
+    )
+    failed = 0
+    for lang, error, state in results:
+        if error:
+            print(error, file=sys.stderr)
+            failed += 1
+        else:
+            print(f"{out / lang}.html + .pdf: {state}")
+    print(f"{out / 'index.html'}: {len(results)} rendered" + (f", {failed} failed" if failed else ""))
+    return 1 if failed else 0
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from .editions import build_index
 
@@ -357,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", required=True, help="the language(s) to render (en is the source)")
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p.add_argument("--html-only", action="store_true", help="skip the PDF")
+    p = add("editions", cmd_editions, "render every stale edition (HTML + PDF) and the index", langs=True)
+    p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="editions rendered at once")
     p = add("index", cmd_index, "write output/<letter>/index.html linking every edition", langs=True)
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p = add("publish", cmd_publish, "copy final editions to the publish folder; fail on drafts", langs=True)

@@ -6,9 +6,11 @@ otherwise it is a *draft* and looks like one on every page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +41,7 @@ SOURCE_LANG = "en"
 PSEUDO_LANG = "en-XA"  # pseudo-translation (make pseudo): English locale data, never final
 FONT_FAMILY = "Noto Serif"
 FONT_STYLES = ("Regular", "Italic", "Bold")
+CACHE = ROOT / "output" / ".cache"  # derived data only: safe to delete
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,13 @@ def _split_placeholders(text: str, **values: str) -> list[tuple[str, str]]:
 
 @cache
 def template_environment() -> jinja2.Environment:
+    bytecode = None
+    with contextlib.suppress(OSError):  # compiled templates, reused by the next process
+        (CACHE / "jinja").mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(CACHE / "jinja"))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=bytecode,
         # Autoescape every template, whatever its name: select_autoescape()
         # would leave "*.html.j2" unescaped.
         autoescape=True,
@@ -263,14 +271,31 @@ def font_files() -> dict[str, Path]:
 
 @cache
 def font_coverage() -> frozenset[int]:
-    """Code points every style of the edition font can draw."""
+    """Code points every style of the edition font can draw.
+
+    Parsing the fonts' cmaps costs more than the rest of an edition's
+    preparation, so the result is cached under output/.cache, keyed by the
+    font files' paths, sizes and times.
+    """
+    files = font_files()
+    key = hashlib.sha256(
+        json.dumps([[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in files.values()]).encode()
+    ).hexdigest()[:16]
+    cached = CACHE / f"glyphs-{key}.json"
+    try:
+        return frozenset(json.loads(cached.read_text()))
+    except (OSError, ValueError):
+        pass
     from fontTools.ttLib import TTFont
 
     sets = []
-    for path in font_files().values():
+    for path in files.values():
         with TTFont(path, lazy=True) as font:
             sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
+    coverage = frozenset(set.intersection(*sets))
+    with contextlib.suppress(PipelineError):
+        atomic_write(cached, json.dumps(sorted(coverage)).encode())
+    return coverage
 
 
 def check_glyphs(edition: Edition, extra: list[str]) -> None:
@@ -425,3 +450,81 @@ def publish(doc: Document, langs: list[str], translations: Path, out: Path, targ
             shutil.copyfile(source, tmp)
             os.replace(tmp, target / source.name)
     return blockers
+
+
+# --- building all stale editions in one process --------------------------------------------------
+
+
+def edition_inputs(doc: Document, lang: str, translations: Path, mt_stamps: Path) -> list[Path]:
+    """Every file an edition of ``lang`` is made from."""
+    inputs = [Path(doc.source), *TEMPLATES.glob("*.j2"), *TEMPLATES.glob("*.css"), *TEMPLATES.glob("ui/*.po")]
+    inputs += list(Path(__file__).parent.glob("*.py"))
+    if lang != SOURCE_LANG and lang != PSEUDO_LANG:
+        inputs += [Path(translations) / doc.name / f"{lang}.po", Path(mt_stamps) / f"{lang}.done"]
+    inputs.append(Path(translations) / doc.name / "signoff.json")
+    return [p for p in inputs if p.exists()]
+
+
+def stale_languages(
+    doc: Document, langs: list[str], translations: Path, out: Path, mt_stamps: Path
+) -> list[str]:
+    """Languages whose HTML or PDF is missing or older than one of its inputs.
+
+    make knows this per file, but a pattern rule runs one process per
+    language, and each would pay WeasyPrint's start-up (about a fifth of a
+    render); so make hands the whole set to one process, which decides.
+    """
+    stale = []
+    for lang in langs:
+        outputs = [Path(out) / f"{lang}.html", Path(out) / f"{lang}.pdf"]
+        if not all(o.exists() for o in outputs):
+            stale.append(lang)
+            continue
+        newest = max(
+            (p.stat().st_mtime_ns for p in edition_inputs(doc, lang, translations, mt_stamps)), default=0
+        )
+        if min(o.stat().st_mtime_ns for o in outputs) < newest:
+            stale.append(lang)
+    return stale
+
+
+def _render_one(job: tuple) -> tuple[str, str | None, str]:
+    doc, lang, langs, translations, out = job
+    try:
+        edition = build_language(doc, lang, langs, translations, out)
+    except PipelineError as exc:
+        return lang, str(exc), ""
+    state = (
+        "final"
+        if edition.final
+        else f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)"
+    )
+    return lang, None, state
+
+
+def build_editions(
+    doc: Document, langs: list[str], translations: Path, out: Path, mt_stamps: Path, jobs: int
+) -> list[tuple[str, str | None, str]]:
+    """Render the stale editions, ``jobs`` at a time, in processes forked from this one.
+
+    The parent imports WeasyPrint and loads the fonts once; forked workers
+    inherit them, so no edition pays the start-up again.
+    """
+    stale = stale_languages(doc, langs, translations, out, mt_stamps)
+    work = [(doc, lang, langs, translations, out) for lang in stale]
+    if len(work) > 1 and jobs > 1:
+        import multiprocessing
+
+        import weasyprint  # noqa: F401 - imported once here, inherited by the workers
+
+        font_coverage()
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            results = pool.map(_render_one, work)
+    else:
+        results = [_render_one(job) for job in work]
+    build_index(doc, langs, translations, out)
+    for lang in langs:  # up to date now: newer than every input, for make
+        for output in (Path(out) / f"{lang}.html", Path(out) / f"{lang}.pdf"):
+            if output.exists() and lang not in stale:
+                os.utime(output)
+    return results
