@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -95,15 +96,6 @@ def synthetic_letter(rng: random.Random, edit: bool) -> str:
     )
 
 
-def timed(func) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     if not shutil.which("msgmerge"):
         sys.exit("bench: msgmerge (GNU gettext) is not installed; run `make install`")
@@ -149,10 +141,10 @@ def main() -> None:
             check=True,
         )
 
-    t_segment = timed(ours_segment)
-    t_full = timed(ours_full)
-    t_merge = timed(ours_merge_only)
-    t_gnu = timed(msgmerge)
+    t_segment = median_time(ours_segment, REPEATS)
+    t_full = median_time(ours_full, REPEATS)
+    t_merge = median_time(ours_merge_only, REPEATS)
+    t_gnu = median_time(msgmerge, REPEATS)
     fuzzy_ours = sum(1 for m in read_catalog(work / "ours.po") if m.fuzzy)
     fuzzy_gnu = sum(1 for m in read_catalog(work / "gnu.po") if m.fuzzy)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ["en", "az", "ru", "fr"]
@@ -36,22 +36,13 @@ def editions(out: Path, jobs: int) -> None:
     )
 
 
-def median_time(func) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-editions-"))
     out = work / "out"
     jobs = os.cpu_count() or 2
 
-    sequential = median_time(lambda: editions(out, 1))
-    parallel_time = median_time(lambda: editions(out, jobs))
+    sequential = median_time(lambda: editions(out, 1), REPEATS)
+    parallel_time = median_time(lambda: editions(out, jobs), REPEATS)
     htmls = [out / "letter" / f"{lang}.html" for lang in LANGS]
 
     def bare_cli():
@@ -69,7 +60,7 @@ def main() -> None:
                 capture_output=True,
             )
 
-    bare_cli_time = median_time(bare_cli)
+    bare_cli_time = median_time(bare_cli, REPEATS)
 
     script = (
         "import sys, weasyprint\n"
@@ -80,7 +71,7 @@ def main() -> None:
     def bare_one_process():
         subprocess.run([PY, "-c", script, str(ROOT / "templates") + "/", *map(str, htmls)], check=True)
 
-    bare_one_process_time = median_time(bare_one_process)
+    bare_one_process_time = median_time(bare_one_process, REPEATS)
 
     from weasyprint import HTML
 
@@ -91,7 +82,7 @@ def main() -> None:
             )
 
     bare_inprocess()  # warm-up: imports and font loading
-    bare_inprocess_time = median_time(bare_inprocess)
+    bare_inprocess_time = median_time(bare_inprocess, REPEATS)
 
     print(f"editions: {', '.join(LANGS)} (HTML + PDF each); median of {REPEATS} runs; {jobs} cores")
     print(f"  pipeline, 1 job (one process, all editions)        {sequential:7.2f} s")
