@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+
 from .catalog import (
     build_template,
     catalog_paths,
@@ -17,7 +19,7 @@ from .catalog import (
     update_catalog,
     write_catalog,
 )
-from .document import document_outline, document_to_json
+from .document import Document, document_outline, document_to_json
 from .errors import PipelineError
 from .segment import load_document
 
@@ -38,6 +40,19 @@ def _langs(value: str) -> list[str]:
     for lang in langs:
         parse_locale(lang, "LANGS")
     return langs
+
+
+def _existing_catalogs(args: argparse.Namespace) -> tuple[Document, dict[str, tuple[Path, Catalog]]]:
+    """The letter and every language's catalog, all read (and so all valid) before anything is written."""
+    langs = _langs(args.langs)
+    doc = load_document(args.source)
+    _, paths = catalog_paths(doc.name, args.translations, langs)
+    catalogs = {}
+    for lang, path in paths.items():
+        if not path.exists():
+            raise PipelineError(path, "no catalog; run `make po` first")
+        catalogs[lang] = (path, read_catalog(path))
+    return doc, catalogs
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -96,14 +111,8 @@ def format_stats_table(rows: list[tuple[str, object]]) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    _, po_paths = catalog_paths(doc.name, args.translations, langs)
-    rows = []
-    for lang, path in po_paths.items():
-        if not path.exists():
-            raise PipelineError(path, "no catalog; run `make po` first")
-        rows.append((lang, catalog_stats(read_catalog(path))))
+    _, catalogs = _existing_catalogs(args)
+    rows = [(lang, catalog_stats(catalog)) for lang, (_, catalog) in catalogs.items()]
     if args.json:
         print(json.dumps({lang: vars(s) for lang, s in rows}, indent=2))
     else:
@@ -202,13 +211,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .models import installed_package
     from .translate import missing_model_message, translate_catalog
 
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    _, po_paths = catalog_paths(doc.name, args.translations, langs)
-    for path in po_paths.values():
-        if not path.exists():
-            raise PipelineError(path, "no catalog; run `make po` first")
-        read_catalog(path)  # every file valid before any is written
+    doc, catalogs = _existing_catalogs(args)
+    po_paths = {lang: path for lang, (path, _) in catalogs.items()}
 
     def terminate(signum, frame):  # kill: stop like Ctrl-C, after saving finished batches
         raise KeyboardInterrupt
@@ -281,13 +285,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .fileio import atomic_write
     from .review import render_review
 
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    _, paths = catalog_paths(doc.name, args.translations, langs)
-    for lang, path in paths.items():
-        if not path.exists():
-            raise PipelineError(path, "no catalog; run `make po` first")
-        html = render_review(doc, lang, read_catalog(path), args.translations)
+    doc, catalogs = _existing_catalogs(args)
+    for lang, (_, catalog) in catalogs.items():
+        html = render_review(doc, lang, catalog, args.translations)
         target = args.output / doc.name / "review" / f"{lang}.html"
         atomic_write(target, html.encode("utf-8"))
         print(target)
@@ -297,15 +297,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_catalog
 
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    _, paths = catalog_paths(doc.name, args.translations, langs)
-    catalogs = {}
-    for lang, path in paths.items():
-        if not path.exists():
-            raise PipelineError(path, "no catalog; run `make po` first")
-        catalogs[lang] = read_catalog(path)
-    for lang, catalog in catalogs.items():
+    doc, catalogs = _existing_catalogs(args)
+    for lang, (_, catalog) in catalogs.items():
         xlf, tmx, count = export_catalog(catalog, lang, args.output / doc.name / "export", doc.name)
         print(f"{xlf}, {tmx}: {count} reviewed pairs")
     return 0

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -69,7 +69,6 @@ class Edition:
     draft_count: int
     untranslated_count: int
     final: bool
-    other_langs: list[str] = field(default_factory=list)
     signoff: SignOff | None = None
     stale_signoff: str | None = None  # why a recorded sign-off no longer holds
 
@@ -124,7 +123,7 @@ def build_edition(
     stale = signoff_status(signoff, source_sha, catalog) if catalog is not None and signoff else None
     final = lang == SOURCE_LANG or (complete and draft == 0 and untranslated == 0 and stale is None)
     final = final and lang != PSEUDO_LANG
-    return Edition(lang, locale, doc.name, doc.date, blocks, draft, untranslated, final, [], signoff, stale)
+    return Edition(lang, locale, doc.name, doc.date, blocks, draft, untranslated, final, signoff, stale)
 
 
 # --- UI strings of the templates (our own small catalogs) ----------------------

@@ -47,7 +47,6 @@ class Report:
     flagged: int = 0
     missing_model: bool = False
     loaded_model: str | None = None
-    interrupted: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -141,8 +140,7 @@ def translate_catalog(
     try:
         _run_model(package, jobs, catalog, po_path, report, on_result, save_every)
     except KeyboardInterrupt:
-        report.interrupted = True
-        write_catalog(po_path, catalog)
+        write_catalog(po_path, catalog)  # keep the finished batches
         raise
     write_catalog(po_path, catalog)
     return report
