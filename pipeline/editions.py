@@ -404,11 +404,16 @@ def build_language(
     out: Path,
     pdf: bool = True,
     catalog: Catalog | None = None,
+    edition: Edition | None = None,
 ) -> Edition:
-    """Write ``out/<lang>.html`` and ``out/<lang>.pdf`` for one language (``catalog`` overrides the .po)."""
-    edition = (
-        build_edition(doc, lang, catalog) if catalog is not None else edition_for(doc, lang, translations)
-    )
+    """Write ``out/<lang>.html`` and ``out/<lang>.pdf`` for one language.
+
+    ``catalog`` replaces the language's .po; ``edition`` is one already built from it.
+    """
+    if edition is None:
+        edition = (
+            build_edition(doc, lang, catalog) if catalog is not None else edition_for(doc, lang, translations)
+        )
     check_glyphs(edition, ui_strings(edition) + [language_name(other) for other in langs])
     html = render_html(edition, langs)
     if pdf:
@@ -418,8 +423,11 @@ def build_language(
     return edition
 
 
-def build_index(doc: Document, langs: list[str], translations: Path, out: Path) -> list[Edition]:
-    editions = [edition_for(doc, lang, translations) for lang in langs]
+def build_index(
+    doc: Document, langs: list[str], translations: Path, out: Path, editions: list[Edition] | None = None
+) -> list[Edition]:
+    if editions is None:
+        editions = [edition_for(doc, lang, translations) for lang in langs]
     atomic_write(out / "index.html", render_index(doc, editions).encode("utf-8"))
     return editions
 
@@ -488,9 +496,10 @@ def stale_languages(
 
 
 def _render_one(job: tuple) -> tuple[str, str | None, str]:
-    doc, lang, langs, translations, out = job
+    doc, edition, langs, translations, out = job
+    lang = edition.lang
     try:
-        edition = build_language(doc, lang, langs, translations, out)
+        build_language(doc, lang, langs, translations, out, edition=edition)
     except PipelineError as exc:
         return lang, str(exc), ""
     state = (
@@ -510,7 +519,8 @@ def build_editions(
     inherit them, so no edition pays the start-up again.
     """
     stale = stale_languages(doc, langs, translations, out, mt_stamps)
-    work = [(doc, lang, langs, translations, out) for lang in stale]
+    editions = {lang: edition_for(doc, lang, translations) for lang in langs}  # each catalog read once
+    work = [(doc, editions[lang], langs, translations, out) for lang in stale]
     if len(work) > 1 and jobs > 1:
         import multiprocessing
 
@@ -521,7 +531,7 @@ def build_editions(
             results = pool.map(_render_one, work)
     else:
         results = [_render_one(job) for job in work]
-    build_index(doc, langs, translations, out)
+    build_index(doc, langs, translations, out, list(editions.values()))
     for lang in langs:  # up to date now: newer than every input, for make
         for output in (Path(out) / f"{lang}.html", Path(out) / f"{lang}.pdf"):
             if output.exists() and lang not in stale:
