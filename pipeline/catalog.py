@@ -276,7 +276,7 @@ def read_catalog(path: Path, locale: Locale | str | None = None) -> Catalog:
     except OSError as exc:
         raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
     try:
-        data.decode("utf-8")
+        lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PipelineError(path, "not UTF-8 text; PO files here are UTF-8", line) from exc
@@ -287,16 +287,16 @@ def read_catalog(path: Path, locale: Locale | str | None = None) -> Catalog:
         raise PipelineError(path, f"PO syntax error: {reason}", exc.lineno + 1) from exc
     except (ValueError, UnknownLocaleError) as exc:
         raise PipelineError(path, f"invalid PO file: {exc}") from exc
-    _check_lines(path, data)
-    _check_duplicates(path, data)
-    previous = _previous_msgids(data.decode("utf-8"))
+    _check_lines(path, lines)
+    _check_duplicates(path, lines)
+    previous = _previous_msgids(lines)
     for message in [*catalog, *catalog.obsolete.values()]:
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
     return catalog
 
 
-def _previous_msgids(text: str) -> dict[int, str]:
+def _previous_msgids(lines: list[str]) -> dict[int, str]:
     """Map each msgid's line number to its ``#| msgid`` (previous msgid).
 
     Babel's writer emits ``#|`` lines but its reader drops them, so a fuzzy
@@ -306,7 +306,7 @@ def _previous_msgids(text: str) -> dict[int, str]:
     found: dict[int, str] = {}
     pending: list[str] = []
     in_previous = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if line.startswith("#| msgid "):
             pending, in_previous = [line[len("#| msgid ") :]], True
         elif in_previous and line.startswith('#| "'):
@@ -328,19 +328,19 @@ PO_LINE = re.compile(
 )
 
 
-def _check_lines(path: Path, data: bytes) -> None:
+def _check_lines(path: Path, lines: list[str]) -> None:
     # Babel's reader silently reads an unterminated string (msgstr "abc) as
     # empty, which would wipe a translation on the next write; reject it.
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not PO_LINE.match(line):
             raise PipelineError(path, f"PO syntax error: malformed line {line[:40]!r}", number)
 
 
-def _check_duplicates(path: Path, data: bytes) -> None:
+def _check_duplicates(path: Path, lines: list[str]) -> None:
     # Babel silently merges duplicate entries; msgfmt rejects them, so do we.
     seen: Counter = Counter()
     context = None
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if line.startswith("msgctxt "):
             context = line
         elif line.startswith("msgid "):

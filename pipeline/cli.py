@@ -136,12 +136,7 @@ def cmd_edition(args: argparse.Namespace) -> int:
         if lang not in langs:
             raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
         edition = build_language(doc, lang, langs, args.translations, out, pdf=not args.html_only)
-        state = (
-            "final"
-            if edition.final
-            else (f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)")
-        )
-        print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {state}")
+        print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {edition.state_label}")
     return 0
 
 

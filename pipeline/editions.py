@@ -73,6 +73,13 @@ class Edition:
     stale_signoff: str | None = None  # why a recorded sign-off no longer holds
 
     @property
+    def state_label(self) -> str:
+        """ "final", or "DRAFT (3 draft, 2 untranslated)" for people reading make's output."""
+        if self.final:
+            return "final"
+        return f"DRAFT ({self.draft_count} draft, {self.untranslated_count} untranslated)"
+
+    @property
     def segments(self) -> list[Text]:
         out: list[Text] = []
         for block in self.blocks:
@@ -97,16 +104,21 @@ def build_edition(
     """
     locale = parse_locale(SOURCE_LANG if lang == PSEUDO_LANG else lang)
     units = iter(document_units(doc))
+    states: list[str] = []
 
     def text_for() -> Text:
         unit = next(units)
         if lang == SOURCE_LANG:
-            return Text(typeset(unit.text, lang), "source", unit.text)
-        message = catalog.get(unit.text, unit.context) if catalog is not None else None
-        state = message_state(message) if message is not None else "untranslated"
-        if state == "untranslated":
-            return Text(typeset(unit.text, SOURCE_LANG), state, unit.text)
-        return Text(typeset(message.string, lang), state, unit.text)
+            text = Text(typeset(unit.text, lang), "source", unit.text)
+        else:
+            message = catalog.get(unit.text, unit.context) if catalog is not None else None
+            state = message_state(message) if message is not None else "untranslated"
+            if state == "untranslated":
+                text = Text(typeset(unit.text, SOURCE_LANG), state, unit.text)
+            else:
+                text = Text(typeset(message.string, lang), state, unit.text)
+        states.append(text.state)
+        return text
 
     blocks: list[dict] = []
     for block in doc.blocks:
@@ -116,8 +128,6 @@ def build_edition(
             blocks.append({"kind": "signatory", "number": block.number, "name": name, "title": title})
         else:
             blocks.append({"kind": block.kind, "segments": [text_for() for _ in block.sentences]})
-    edition = Edition(lang, locale, doc.name, doc.date, blocks, 0, 0, True)
-    states = [t.state for t in edition.segments]
     complete = catalog is None or catalog_stats(catalog).complete
     draft, untranslated = states.count("draft"), states.count("untranslated")
     stale = signoff_status(signoff, source_sha, catalog) if catalog is not None and signoff else None
@@ -502,12 +512,7 @@ def _render_one(job: tuple) -> tuple[str, str | None, str]:
         build_language(doc, lang, langs, translations, out, edition=edition)
     except PipelineError as exc:
         return lang, str(exc), ""
-    state = (
-        "final"
-        if edition.final
-        else f"DRAFT ({edition.draft_count} draft, {edition.untranslated_count} untranslated)"
-    )
-    return lang, None, state
+    return lang, None, edition.state_label
 
 
 def build_editions(

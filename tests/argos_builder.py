@@ -92,22 +92,16 @@ def identity_spec(vocab: list[str], max_positions: int = 256):
     _layer_norm(encoder.layer_norm, d)
     _layer_norm(decoder.layer_norm, d)
 
-    # Encoder layer: attention and feed-forward add nothing (zero output weights).
-    layer = encoder.layer[0]
-    _layer_norm(layer.self_attention.layer_norm, d)
-    _linear(layer.self_attention.linear[0], 3 * d, d)
-    _linear(layer.self_attention.linear[1], d, d)
-    _layer_norm(layer.ffn.layer_norm, d)
-    _linear(layer.ffn.linear_0, 4, d)
-    _linear(layer.ffn.linear_1, d, 4)
+    # In both layers self-attention and feed-forward add nothing (zero output weights).
+    for layer in (encoder.layer[0], decoder.layer[0]):
+        _layer_norm(layer.self_attention.layer_norm, d)
+        _linear(layer.self_attention.linear[0], 3 * d, d)
+        _linear(layer.self_attention.linear[1], d, d)
+        _layer_norm(layer.ffn.layer_norm, d)
+        _linear(layer.ffn.linear_0, 4, d)
+        _linear(layer.ffn.linear_1, d, 4)
 
     layer = decoder.layer[0]
-    _layer_norm(layer.self_attention.layer_norm, d)
-    _linear(layer.self_attention.linear[0], 3 * d, d)
-    _linear(layer.self_attention.linear[1], d, d)
-    _layer_norm(layer.ffn.layer_norm, d)
-    _linear(layer.ffn.linear_0, 4, d)
-    _linear(layer.ffn.linear_1, d, 4)
     # Cross-attention: the query at step t carries position t, each key its
     # source position, so step t attends to source position t; the value is the
     # source token there, written (amplified) into the token dimensions.
