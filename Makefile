@@ -3,6 +3,9 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+# A failed or interrupted recipe deletes its target. Every target below is a
+# stamp (output/.stamps/) or a generated output, never a file a person edits:
+# catalogs and sign-offs are only ever prerequisites, and .PRECIOUS besides.
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 # Editions render in parallel, one job per core.
@@ -16,36 +19,84 @@ INSTALLED := $(VENV)/.installed
 
 SOURCE ?= source/letter.txt
 LANGS ?= az ru fr
+# make cannot name a file whose path has a space: refuse it before anything runs.
+ifneq ($(words $(SOURCE)),1)
+$(error SOURCE="$(SOURCE)": error: the letter's path must be one word without spaces (make cannot track such a file); rename it or copy it to source/)
+endif
 LETTER := $(basename $(notdir $(SOURCE)))
+# The letter's name (its file name without extension) names folders: letters,
+# digits, '.', '_', '-', starting with a letter or digit, never "..".
+_SAFE := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 . _ -
+_drop = $(if $(2),$(call _drop,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+ifneq ($(or $(if $(LETTER),,empty),$(call _drop,$(LETTER),$(_SAFE)),$(filter .% _% -%,$(LETTER)),$(findstring ..,$(LETTER))),)
+$(error SOURCE=$(SOURCE): error: the letter's name "$(LETTER)" (its file name without extension) must be letters, digits, '.', '_' or '-', starting with a letter or digit)
+endif
+# A missing letter: one line, for the targets that read it.
+ifeq ($(wildcard $(SOURCE)),)
+ifneq ($(filter-out help install lint format test test-slow bench clean distclean models lt-server memory,$(or $(MAKECMDGOALS),all)),)
+$(error $(SOURCE): error: no such letter (give SOURCE=path/to/letter.txt))
+endif
+endif
 CATALOGS := translations/$(LETTER)
 POT := $(CATALOGS)/$(LETTER).pot
 POS := $(foreach lang,$(LANGS),$(CATALOGS)/$(lang).po)
-CODE := $(wildcard pipeline/*.py)
+SIGNOFF_FILE := $(CATALOGS)/signoff.json
+SIGNOFF := $(wildcard $(SIGNOFF_FILE))
 OUT := output/$(LETTER)
 PUBLISH := output/publish
+# Stamps record that a step ran; the files a step writes keep their times when
+# their content is unchanged, so unchanged work triggers nothing downstream.
+STAMPS := output/.stamps/$(LETTER)
+POT_STAMP := $(STAMPS)/pot.stamp
+PO_STAMPS := $(foreach lang,$(LANGS),$(STAMPS)/$(lang).po.stamp)
+EDITIONS_STAMP := $(STAMPS)/editions.stamp
+# Each edition links to the others: the editions step looks again when LANGS
+# changes. This file holds the LANGS of the last build, rewritten only then.
+EDITIONS_LANGS := $(STAMPS)/editions.langs
+ifneq ($(file <$(EDITIONS_LANGS)),$(strip $(LANGS)))
+$(shell mkdir -p $(STAMPS))
+$(file >$(EDITIONS_LANGS),$(strip $(LANGS)))
+endif
 EDITION_LANGS := en $(filter-out en,$(LANGS))
 HTMLS := $(foreach lang,$(EDITION_LANGS),$(OUT)/$(lang).html)
 PDFS := $(HTMLS:.html=.pdf)
-TEMPLATE_FILES := $(wildcard templates/*.j2 templates/*.css templates/ui/*.po)
-SIGNOFF := $(wildcard $(CATALOGS)/signoff.json)
+EDITION_FILES := $(HTMLS) $(PDFS) $(OUT)/index.html
+# What each step reads (tests/test_make.py checks these against the modules a
+# run really imports): the catalogs are not made from the editions, review,
+# checks or MT code; an edition is not made from review, checks or MT code,
+# nor from other languages' interface catalogs.
+CODE := $(wildcard pipeline/*.py pipeline/*/*.py)
+NOT_EDITION_CODE := $(addprefix pipeline/,review.py checks.py export.py pseudo.py translate.py models.py translit.py packages.py) $(wildcard pipeline/engines/*.py)
+NOT_CATALOG_CODE := $(NOT_EDITION_CODE) $(wildcard pipeline/editions/*.py) pipeline/typography.py
+CATALOG_CODE := $(filter-out $(NOT_CATALOG_CODE),$(CODE))
+EDITION_CODE := $(filter-out $(NOT_EDITION_CODE),$(CODE))
+EDITION_TEMPLATES := $(wildcard templates/edition.* templates/index.*) $(wildcard $(foreach lang,$(LANGS),templates/ui/$(lang).po))
 # One stamp per language: its catalog has been through machine translation.
 MT := output/.mt/$(LETTER)
 MT_STAMPS := $(foreach lang,$(LANGS),$(MT)/$(lang).done)
 MODELS_LOCK := translations/argos-models.lock.json
 ARGOS_MODELS ?=
 LOCK ?=
+MAX_PAGES ?=
+# A step whose output is missing runs again even if its stamp is current.
+missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
+
+# Files people edit: make never deletes them, whatever happens to a recipe.
+.PRECIOUS: $(POT) $(POS) $(SIGNOFF_FILE) $(CATALOGS)/%.po
 
 # Debian packages the stages and tests need (installed only when missing).
-DEB_PACKAGES := gettext fontconfig fonts-noto-core libharfbuzz-subset0 qpdf poppler-utils chromium
+# libicu-dev, pkg-config and g++ build PyICU (CLDR quotation marks, transliteration);
+# the CJK and emoji fonts cover signatory names and text in every script.
+DEB_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 qpdf poppler-utils chromium libicu-dev pkg-config g++
 
 .DEFAULT_GOAL := all
-.PHONY: all help install pot po models translate approve review export pseudo check stats editions html pdf publish test lint format bench clean distclean
+.PHONY: all help install pot po models translate lt-server approve accept memory review export pseudo check stats editions html pdf publish test test-slow lint format bench clean distclean
 
 all: po $(MT_STAMPS) editions ## Build everything the stages can build (catalogs, MT drafts, editions)
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
-	@echo "  Variables: SOURCE=$(SOURCE)  LANGS=\"$(LANGS)\""
+	@echo "  Variables: SOURCE=$(SOURCE)  LANGS=\"$(LANGS)\"  MAX_PAGES=$(or $(MAX_PAGES),200)"
 
 install: $(INSTALLED) ## Create .venv, install the project and missing Debian packages
 
@@ -61,63 +112,93 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-pot: $(POT) ## Write the gettext template of the letter (SOURCE)
+pot: $(POT_STAMP) ## Write the gettext template of the letter (SOURCE)
 
-$(POT): $(SOURCE) $(CODE) $(INSTALLED)
-	$(PY) -m pipeline pot $(SOURCE)
+# pipeline pot rewrites the template only when its content changes, so an
+# edit that changes no entry (whitespace, say) stops here.
+$(POT_STAMP): $(SOURCE) $(CATALOG_CODE) $(INSTALLED) $(call missing,$(POT))
+	$(PY) -m pipeline pot "$(SOURCE)"
+	@mkdir -p $(@D) && touch $@
+$(POT): $(POT_STAMP) ;
 
-po: $(POS) ## Create or update one .po per language in LANGS
+po: $(PO_STAMPS) ## Create or update one .po per language in LANGS
 
-$(CATALOGS)/%.po: $(POT)
-	$(PY) -m pipeline po $(SOURCE) --langs $*
+# The stamp is the target, never the catalog: a failed or interrupted merge
+# cannot make make delete a translator's file.
+.SECONDEXPANSION:
+# The translation memory and glossary also feed a merge (pipeline/recall.py).
+MEMORY_INPUTS := $(wildcard translations/glossary.csv translations/glossary.tbx translations/memory/*.tmx)
+$(STAMPS)/%.po.stamp: $(POT) $(MEMORY_INPUTS) $$(call missing,$(CATALOGS)/$$*.po)
+	$(PY) -m pipeline po "$(SOURCE)" --langs $*
+	@mkdir -p $(@D) && touch $@
+$(CATALOGS)/%.po: $(STAMPS)/%.po.stamp ;
+$(EDITIONS_LANGS): ;
 
 models: $(INSTALLED) ## Install en→LANGS Argos models (ARGOS_MODELS=dir: local files; LOCK=update)
 	$(PY) -m pipeline models --langs "$(LANGS)" $(if $(ARGOS_MODELS),--from-dir "$(ARGOS_MODELS)") $(if $(filter update,$(LOCK)),--update-lock)
 
 translate: po ## Machine-translate untranslated entries into fuzzy drafts; fails if a model is missing
-	$(PY) -m pipeline translate $(SOURCE) --langs "$(LANGS)"
+	$(PY) -m pipeline translate "$(SOURCE)" --langs "$(LANGS)"
 	@mkdir -p $(MT) && touch $(MT_STAMPS)
 
 # Part of `make`: a missing model is only a notice (the editions stay drafts).
 $(MT)/%.done: $(CATALOGS)/%.po $(wildcard $(MODELS_LOCK))
-	$(PY) -m pipeline translate $(SOURCE) --langs $* --if-available
+	$(PY) -m pipeline translate "$(SOURCE)" --langs $* --if-available
 	@mkdir -p $(@D) && touch $@
 
+LT_PORT ?= 5000
+lt-server: $(INSTALLED) ## Local LibreTranslate 1.9.6 (own venv .lt-venv) serving models/ on LT_PORT; Ctrl-C stops it
+	LT_PORT=$(LT_PORT) $(PY) -m pipeline.engines.lt_server
+
 approve: po ## Record a sign-off: make approve LANG=ru BY="Name" (refused with drafts or check errors)
-	LC_ALL=C.UTF-8 LANG=C.UTF-8 $(PY) -m pipeline approve $(SOURCE) --lang "$(LANG)" --by "$(BY)"
+	LC_ALL=C.UTF-8 LANG=C.UTF-8 $(PY) -m pipeline approve "$(SOURCE)" --lang "$(LANG)" --by "$(BY)"
+
+accept: po ## Accept exact translation-memory drafts as reviewed: make accept LANG=fr BY="Name"
+	LC_ALL=C.UTF-8 LANG=C.UTF-8 $(PY) -m pipeline accept "$(SOURCE)" --lang "$(LANG)" --by "$(BY)"
+
+memory: $(INSTALLED) ## Export the translation memory (reviewed entries of every letter + translations/memory/*.tmx) as TMX 1.4: output/memory.tmx
+	$(PY) -m pipeline memory --translations translations --output output/memory.tmx
 
 review: po ## Review sheets (HTML, problems first) in output/<letter>/review/<lang>.html
-	$(PY) -m pipeline review $(SOURCE) --langs "$(LANGS)"
+	$(PY) -m pipeline review "$(SOURCE)" --langs "$(LANGS)"
 
 export: po ## XLIFF 2 and TMX of the reviewed pairs per language in output/<letter>/export/
-	$(PY) -m pipeline export $(SOURCE) --langs "$(LANGS)"
+	$(PY) -m pipeline export "$(SOURCE)" --langs "$(LANGS)"
 
 pseudo: $(INSTALLED) ## Pseudo-translated edition (en-XA: accented, +1/3 long; never final) to test layout and fonts
-	$(PY) -m pipeline pseudo $(SOURCE) --langs "$(LANGS)"
+	$(PY) -m pipeline pseudo "$(SOURCE)" --langs "$(LANGS)"
 
 check: po ## Quality checks of every .po (numbers, quotes, script, English left…); fails on errors
-	$(PY) -m pipeline check $(SOURCE) --langs "$(LANGS)"
+	$(PY) -m pipeline check "$(SOURCE)" --langs "$(LANGS)"
 
 stats: po ## Per-language counts: total, reviewed, draft, untranslated (entries, words)
-	@$(PY) -m pipeline stats $(SOURCE) --langs "$(LANGS)"
+	@$(PY) -m pipeline stats "$(SOURCE)" --langs "$(LANGS)"
 
-editions: $(HTMLS) $(PDFS) $(OUT)/index.html ## HTML + PDF edition of en and every language, and index.html
+editions: $(EDITIONS_STAMP) ## HTML + PDF edition of en and every language, and index.html (MAX_PAGES=200)
 
 html: editions ## The HTML editions (built together with the PDFs)
 
 pdf: editions ## The PDF editions (built together with the HTML)
 
-# One process renders every stale edition (it decides which), JOBS at a time in
-# forked workers, so WeasyPrint starts once; it touches the others, so the next
-# make is a no-op.
-$(HTMLS) $(PDFS) $(OUT)/index.html &: $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(TEMPLATE_FILES) $(CODE) $(INSTALLED)
-	$(PY) -m pipeline editions $(SOURCE) --langs "$(LANGS)" --jobs $(JOBS)
+# One process looks at every edition and renders only those whose content
+# changed (JOBS at a time, in workers forked after WeasyPrint is imported);
+# the others are left untouched. A failing edition fails this step, naming
+# it, and deletes only the stamp: every good edition stays on disk. An output
+# that is missing, or newer than the stamp (written by hand or another
+# command), makes the step look again.
+$(EDITIONS_STAMP): $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(EDITION_TEMPLATES) $(EDITION_CODE) $(INSTALLED) $(EDITIONS_LANGS) $(wildcard $(EDITION_FILES)) $(call missing,$(EDITION_FILES))
+	@rm -f $@
+	$(PY) -m pipeline editions "$(SOURCE)" --langs "$(LANGS)" --jobs $(JOBS) $(if $(MAX_PAGES),--max-pages $(MAX_PAGES))
+	@mkdir -p $(@D) && touch $@
 
-publish: editions ## Copy final editions to output/publish/; fail listing what blocks each draft
-	$(PY) -m pipeline publish $(SOURCE) --langs "$(LANGS)" --publish $(PUBLISH)
+publish: editions ## Copy final editions (no check errors) to output/publish/, all at once; list what blocks the others
+	$(PY) -m pipeline publish "$(SOURCE)" --langs "$(LANGS)" --publish $(PUBLISH)
 
-test: lint ## Run the whole test suite (after ruff)
-	$(PY) -m pytest
+test: lint ## Run the test suite (after ruff), without the long randomized runs
+	$(PY) -m pytest -m "not slow"
+
+test-slow: $(INSTALLED) ## Run the long randomized runs (crash safety, merge properties)
+	$(PY) -m pytest -m slow
 
 lint: $(INSTALLED) ## Check formatting and lint with ruff
 	$(VENV)/bin/ruff check .
@@ -127,13 +208,18 @@ format: $(INSTALLED) ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(INSTALLED) ## Benchmarks: merge vs msgmerge; MT batching vs Argos; editions vs bare WeasyPrint
+bench: $(INSTALLED) ## Benchmarks: merge vs msgmerge; MT vs Argos; editions vs bare WeasyPrint; readers; memory
 	$(PY) bench/bench_catalog.py
 	$(PY) bench/bench_translate.py
 	$(PY) bench/bench_editions.py
+	$(PY) bench/bench_segment.py
+	$(PY) bench/bench_memory.py
+	$(PY) bench/bench_libretranslate.py
 
 clean: ## Remove generated editions (output/)
 	rm -rf output
 
-distclean: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
+distclean: clean ## Also remove the virtual environments (.venv, .lt-venv)
+	rm -rf $(VENV) .lt-venv
+
+FORCE:

@@ -1,108 +1,193 @@
-"""Benchmark: the full edition build against a bare WeasyPrint render of the same HTML.
+"""Benchmark: the editions against bare WeasyPrint, and incremental rebuilds with make.
 
-All in one run, on the same machine: the pipeline's full build from scratch
-(`python -m pipeline editions`, as make runs it) with 1 job and with one per
-core, then WeasyPrint alone on the HTML files the pipeline wrote, into the
-same tagged PDF/UA-1 (its command line, one process per file, and in one warm
-process). Results are ratios; nothing here passes or fails.
+Every figure is an A/B of two commands printed in full, run turn about
+(A B A B …, so drift on a shared machine hits both alike), REPEATS times
+each; it prints median and min of each and their ratios. A person running
+the two printed commands by hand, the same way, measures the same ratio.
+
+1. From scratch, one new process each: the pipeline's editions step (one
+   job) against one Python process rendering the same HTML files to the same
+   kind of PDF (tagged PDF/UA-1) with WeasyPrint alone.
+2. The same, warm, in this process: ``build_editions`` against
+   ``HTML(...).write_pdf`` in a loop (imports and fonts already loaded).
+3. Incremental rebuilds in a copy of the repository: ``make`` after a
+   whitespace-only edit of the letter, and after one translation changed in
+   ru.po, each against ``make`` after ``rm -rf output/letter`` (every
+   edition rebuilt); with the editions each run rendered.
+Nothing here passes or fails.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from timing import median_time
+from timing import interleaved, ratio_line
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGS = ["en", "az", "ru", "fr"]
-REPEATS = 5
+sys.path.insert(0, str(ROOT))
+LANGS = "az ru fr"
+EDITIONS = ["en", *LANGS.split()]
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 PY = sys.executable
-WEASYPRINT = str(Path(PY).parent / "weasyprint")
-# The same kind of PDF as the pipeline makes (tagged PDF/UA-1), for a fair baseline.
-VARIANT_CLI = ["--pdf-variant", "pdf/ua-1"]
+TEMPLATES = str(ROOT / "templates") + "/"
+BARE = (
+    "import sys, weasyprint\n"
+    "for html in sys.argv[2:]:\n"
+    "    weasyprint.HTML(filename=html, base_url=sys.argv[1]).write_pdf(html[:-5] + '.pdf', pdf_variant='pdf/ua-1')\n"
+)
 
 
-def editions(out: Path, jobs: int) -> None:
-    """The full edition build as `make` runs it, from scratch."""
-    shutil.rmtree(out, ignore_errors=True)
-    command = [PY, "-m", "pipeline", "editions", "source/letter.txt", "--langs", "az ru fr"]
-    subprocess.run(
-        [*command, "--jobs", str(jobs), "--output", str(out)], cwd=ROOT, check=True, capture_output=True
+def run(command: list[str], cwd: Path = ROOT) -> str:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {shlex.join(command)}\n{result.stdout}\n{result.stderr}")
+    return result.stdout + result.stderr
+
+
+def show(command: list[str]) -> str:
+    return shlex.join(str(part) for part in command)
+
+
+def from_scratch(work: Path) -> None:
+    out = work / "out"
+    pipeline = [PY, "-m", "pipeline", "editions", "source/letter.txt", "--langs", LANGS, "--jobs", "1"]
+    pipeline += ["--output", str(out)]
+    run(pipeline)  # warm-up; its HTML files are the bare renders' input
+    bare_dir = work / "bare"
+    bare_dir.mkdir()
+    htmls = [shutil.copy(out / "letter" / f"{lang}.html", bare_dir) for lang in EDITIONS]
+    bare = [PY, "-c", BARE, TEMPLATES, *map(str, htmls)]
+    runs = interleaved(
+        {"pipeline": lambda: run(pipeline), "bare": lambda: run(bare)},
+        REPEATS,
+        setup={"pipeline": lambda: shutil.rmtree(out, ignore_errors=True)},
     )
+    print(f"1. from scratch, one new process each; {len(EDITIONS)} editions ({', '.join(EDITIONS)})")
+    print(f"   A: rm -rf {out} && {show(pipeline)}")
+    print(f"   B: {show(bare[:2])} '<script below>' {show(bare[3:4])} {bare_dir}/*.html")
+    print("      " + BARE.replace("\n", "\n      ").rstrip())
+    print(ratio_line("editions / bare WeasyPrint, new process", runs["pipeline"], runs["bare"]))
+    warm(work, htmls)
+
+
+def warm(work: Path, htmls: list[str]) -> None:
+    from weasyprint import HTML
+
+    from pipeline.editions import build_editions
+    from pipeline.segment import load_document
+
+    out = work / "warm"
+
+    def pipeline() -> None:
+        doc = load_document("source/letter.txt")
+        results = build_editions(doc, EDITIONS, Path("translations"), out / doc.name, jobs=1)
+        assert all(r.rendered for r in results), results
+
+    def bare() -> None:
+        for html in htmls:
+            HTML(filename=html, base_url=TEMPLATES).write_pdf(html[:-5] + ".pdf", pdf_variant="pdf/ua-1")
+
+    os.chdir(ROOT)
+    pipeline()  # warm-up: imports, fonts, templates
+    bare()
+    runs = interleaved(
+        {"pipeline": pipeline, "bare": bare},
+        REPEATS,
+        setup={"pipeline": lambda: shutil.rmtree(out, ignore_errors=True)},
+    )
+    print("2. from scratch, warm, in one process (this one)")
+    print(f"   A: rm -rf {out}; pipeline.editions.build_editions(load_document('source/letter.txt'), ")
+    print(f"      {EDITIONS}, Path('translations'), Path('{out}/letter'), jobs=1)")
+    print("   B: for each of the same HTML files: weasyprint.HTML(filename=html, base_url=templates/)")
+    print("      .write_pdf(pdf, pdf_variant='pdf/ua-1')")
+    print(ratio_line("editions / bare WeasyPrint, warm", runs["pipeline"], runs["bare"]))
+
+
+def incremental(work: Path) -> None:
+    repo = work / "repo"
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", "output", "__pycache__", ".*cache", "*.egg-info", "models"
+    )
+    shutil.copytree(ROOT, repo, ignore=ignore, symlinks=True)
+    os.symlink(ROOT / ".venv", repo / ".venv")
+    # Dated before the venv's install stamp: make in the copy never reinstalls the shared venv.
+    before = (ROOT / ".venv" / ".installed").stat().st_mtime - 1
+    os.utime(repo / "pyproject.toml", (before, before))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    make = ["make", "--no-print-directory"]
+
+    def run_make() -> str:
+        result = subprocess.run(make, cwd=repo, capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            raise SystemExit(f"make failed in {repo}:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    letter = repo / "source/letter.txt"
+    original = letter.read_bytes()
+    po = repo / "translations/letter/ru.po"
+    rendered: dict[str, list[int]] = {"full": [], "whitespace": [], "po": []}
+
+    def timed(name: str):
+        def go() -> None:
+            out = run_make()
+            rendered[name].append(len(re.findall(r"\.html \+ \.pdf", out)))
+
+        return go
+
+    flip = {"whitespace": False, "po": False}
+
+    def edit_whitespace() -> None:  # trailing spaces on line 5, on and off
+        flip["whitespace"] = not flip["whitespace"]
+        lines = original.split(b"\n")
+        lines[4] += b"   " if flip["whitespace"] else b""
+        letter.write_bytes(b"\n".join(lines))
+
+    def edit_po() -> None:  # one translation, changed and back
+        from pipeline.catalog import catalog_bytes, read_catalog
+
+        flip["po"] = not flip["po"]
+        catalog = read_catalog(po)
+        message = next(m for m in catalog if m.id and m.string)
+        message.string = message.string.rstrip(" *") + (" *" if flip["po"] else "")
+        po.write_bytes(catalog_bytes(catalog))
+
+    run_make()  # the catalogs, stamps and editions exist: what a person has after `make`
+    runs = interleaved(
+        {"full": timed("full"), "whitespace": timed("whitespace"), "po": timed("po")},
+        REPEATS,
+        setup={
+            "full": lambda: shutil.rmtree(repo / "output/letter", ignore_errors=True),
+            "whitespace": edit_whitespace,
+            "po": edit_po,
+        },
+    )
+    letter.write_bytes(original)
+    jobs = os.cpu_count() or 2
+    print(f"3. incremental rebuilds with make (JOBS={jobs}), in {repo}")
+    print("   full:       rm -rf output/letter && make")
+    print("   whitespace: toggle trailing spaces on line 5 of source/letter.txt && make")
+    print("   po:         toggle ' *' at the end of one msgstr of translations/letter/ru.po && make")
+    print(ratio_line("make after whitespace edit / full rebuild", runs["whitespace"], runs["full"]))
+    print(ratio_line("make after one ru.po edit / full rebuild", runs["po"], runs["full"]))
+    for name in ("whitespace", "po", "full"):
+        print(f"   editions rendered per run, {name:<10} {rendered[name]}")
 
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-editions-"))
-    out = work / "out"
-    jobs = os.cpu_count() or 2
-
-    editions(out, jobs)  # warm-up; its HTML files are the bare renders' input
-    (work / "html").mkdir()
-    htmls = [Path(shutil.copy(out / "letter" / f"{lang}.html", work / "html")) for lang in LANGS]
-
-    def bare_cli():
-        for html in htmls:
-            subprocess.run(
-                [
-                    WEASYPRINT,
-                    *VARIANT_CLI,
-                    "--base-url",
-                    str(ROOT / "templates") + "/",
-                    str(html),
-                    str(work / f"{html.stem}.pdf"),
-                ],
-                check=True,
-                capture_output=True,
-            )
-
-    bare_cli_time = median_time(bare_cli, REPEATS)
-
-    script = (
-        "import sys, weasyprint\n"
-        "for html in sys.argv[2:]:\n"
-        "    weasyprint.HTML(filename=html, base_url=sys.argv[1]).write_pdf(html + '.pdf', pdf_variant='pdf/ua-1')\n"
-    )
-
-    def bare_one_process():
-        subprocess.run([PY, "-c", script, str(ROOT / "templates") + "/", *map(str, htmls)], check=True)
-
-    # The headline pair, measured turn about so that drift on a shared machine hits both alike.
-    ours_times, bare_times = [], []
-    for _ in range(REPEATS):
-        ours_times.append(median_time(lambda: editions(out, 1), 1))
-        bare_times.append(median_time(bare_one_process, 1))
-    sequential, bare_one_process_time = statistics.median(ours_times), statistics.median(bare_times)
-    parallel_time = median_time(lambda: editions(out, jobs), REPEATS)
-
-    from weasyprint import HTML
-
-    def bare_inprocess():
-        for html in htmls:
-            HTML(filename=str(html), base_url=str(ROOT / "templates") + "/").write_pdf(
-                work / f"{html.stem}.pdf", pdf_variant="pdf/ua-1"
-            )
-
-    bare_inprocess()  # warm-up: imports and font loading
-    bare_inprocess_time = median_time(bare_inprocess, REPEATS)
-
-    print(f"editions: {', '.join(LANGS)} (HTML + PDF each); median of {REPEATS} runs; {jobs} cores")
-    print(f"  pipeline, 1 job (one process, all editions)        {sequential:7.2f} s")
-    print(f"  pipeline, {jobs} jobs (forked workers, as `make` runs)  {parallel_time:7.2f} s")
-    print(f"  bare WeasyPrint CLI on the same HTML, sequential   {bare_cli_time:7.2f} s")
-    print(f"  bare WeasyPrint, one new process for all four      {bare_one_process_time:7.2f} s")
-    print(f"  bare WeasyPrint in one warm process, sequential    {bare_inprocess_time:7.2f} s")
-    ratio = sequential / bare_one_process_time
-    print(f"  overhead: pipeline / bare, one process each        {ratio:7.2f}x  (target <= 1.15)")
-    print(f"  overhead: pipeline / bare CLI                      {sequential / bare_cli_time:7.2f}x")
-    print(f"  overhead: pipeline / bare warm in-process          {sequential / bare_inprocess_time:7.2f}x")
-    print(f"  speed-up: sequential / parallel                    {sequential / parallel_time:7.2f}x")
-    shutil.rmtree(work)
+    print(f"editions benchmark: {REPEATS} runs of each command, turn about; {os.cpu_count()} cores")
+    try:
+        from_scratch(work)
+        incremental(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

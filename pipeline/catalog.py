@@ -1,41 +1,52 @@
 """Stage 2: Document -> gettext template (.pot) -> one .po per language.
 
-Catalogs are Babel ``Catalog`` objects (plain data); reading and writing go
-through Babel's PO reader and writer, never a hand-written parser.
+Catalogs are Babel ``Catalog`` objects (plain data). Reading and writing PO
+files lives in :mod:`pipeline.catalog_io` (re-exported here); this module
+builds templates and merges them into catalogs like ``msgmerge``.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
 
 from . import __version__
-from .document import Document, Signatory
+from .catalog_io import VOLATILE_HEADERS, catalog_bytes, read_catalog, write_catalog
+from .document import PERSON, Document, Signatory
 from .errors import PipelineError
-from .fileio import write_if_changed
+from .fuzzy import best_matches
 
 NAME_COMMENT = (
     "Signatory {n}: personal name. Use this language's usual spelling of the person's name; do not translate."
 )
 TITLE_COMMENT = "Signatory {n}: organisation title"
+ORGANISATION_COMMENT = (
+    "Signatory {n}: organisation name. Use the organisation's official name in this language "
+    "if it has one; otherwise keep it as written."
+)
 ROLE_COMMENTS = {
+    "headline": "Headline of the letter (its title).",
+    "standfirst": "Standfirst: the summary shown under the headline.",
     "lead": "Lead sentence of the news item (outside the letter).",
     "intro": "Editorial introduction to the letter (outside the letter).",
     "salutation": "Salutation of the letter.",
+    "heading": "Heading inside the letter.",
+    "quote": "Quotation inside the letter.",
+    "item": "List item inside the letter (its number or bullet is kept apart).",
     "closing": "Closing formula of the letter, before the signature.",
     "signature": "Signature line of the letter.",
+    "section": "Heading of a group of signatories.",
+    "note": "Note among the signatories.",
 }
-# Headers that change on every run; two catalogs differing only here are the same.
-VOLATILE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date|Generated-By): .*\\n"\n', re.M)
+MARKUP_COMMENT = (
+    "Keep the markup around the words it marks: *emphasis*, **strong**, `code`, [link text](address)."
+)
 
 
 @dataclass(frozen=True)
@@ -75,12 +86,16 @@ def document_units(doc: Document) -> list[Unit]:
     """
     units: list[Unit] = []
     paragraph = 0
+    position = 0  # signatories in order: "Signatory 3" whatever the source's numbering
     for block in doc.blocks:
         if isinstance(block, Signatory):
-            units.append(Unit("name", block.name.text, block.name.line, NAME_COMMENT.format(n=block.number)))
+            # Organisations are names too (role "name": never machine-translated), with their own comment.
+            position += 1
+            comment = NAME_COMMENT if block.entity == PERSON else ORGANISATION_COMMENT
+            units.append(Unit("name", block.name.text, block.name.line, comment.format(n=position)))
             if block.title:
                 units.append(
-                    Unit("title", block.title.text, block.title.line, TITLE_COMMENT.format(n=block.number))
+                    Unit("title", block.title.text, block.title.line, TITLE_COMMENT.format(n=position))
                 )
             continue
         if block.kind == "paragraph":
@@ -90,6 +105,8 @@ def document_units(doc: Document) -> list[Unit]:
                 comment = f"Paragraph {paragraph}, sentence {index}."
             else:
                 comment = ROLE_COMMENTS[block.kind]
+            if doc.markup and any(c in sentence.text for c in "*`[_"):
+                comment = f"{comment} {MARKUP_COMMENT}"
             units.append(Unit(block.kind, sentence.text, sentence.line, comment))
     roles: dict[str, set[str]] = {}
     for unit in units:
@@ -102,7 +119,7 @@ def document_units(doc: Document) -> list[Unit]:
 
 def _role_group(role: str) -> str:
     # All sentences of the letter's prose play one role; names and titles differ.
-    return "sentence" if role == "paragraph" else role
+    return "sentence" if role in ("paragraph", "quote", "item") else role
 
 
 def parse_locale(code: str, path: str | os.PathLike | None = None) -> Locale:
@@ -200,6 +217,15 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
     # Babel's update never mutates the old Message objects, so plain references do.
     before = {_key(m): m for m in catalog if m.id}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False, keep_user_comments=True)
+    # Babel puts the template's own Message object into the catalog for a new
+    # entry; give each catalog its own copy, or a draft written into one
+    # language's entry would appear in every catalog updated from this template.
+    # (Catalog.__setitem__ would merge into the shared object, so the copy goes
+    # into Babel's ordered dict directly, keeping the entry's place.)
+    template_ids = {id(m) for m in template}
+    for message in list(catalog):
+        if id(message) in template_ids:
+            catalog._messages[catalog._key_for(message.id, message.context)] = message.clone()
     _fuzzy_match(catalog, [k for k in template_keys if k not in before], before)
     for key, old in before.items():
         current = catalog.get(*key) if isinstance(key, tuple) else catalog.get(key)
@@ -208,6 +234,7 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
         # Babel forgets the previous msgid of an entry that is still fuzzy.
         if current.fuzzy and not current.previous_id and old.previous_id:
             current.previous_id = list(old.previous_id)
+            current.previous_context = getattr(old, "previous_context", None)
         if message_state(old) == "reviewed" and (current.string != old.string or current.fuzzy):
             raise AssertionError(f"update would alter the reviewed translation of {key!r}")
     for message in catalog:
@@ -221,27 +248,27 @@ def _fuzzy_match(catalog: Catalog, new_keys: list, before: dict) -> None:
     """Give each new entry the translation of its closest old entry, as a fuzzy draft.
 
     Same rule as Babel's and msgmerge's fuzzy matching (similarity >= 0.6 on
-    the lower-cased msgid), but through rapidfuzz: Babel's difflib loop is
-    quadratic and took 25 s for a 1,000-entry letter (make bench).
+    the lower-cased msgid), through an index that gives the same answers as
+    rapidfuzz's exhaustive ``extractOne`` without scanning every old entry
+    for every new one (pipeline/fuzzy.py).
     """
     candidates = [(key, old) for key, old in before.items() if old.string]
     if not candidates or not new_keys:
         return
-    from rapidfuzz import fuzz, process  # only merges with new entries need it
-
-    choices = [str(old.id).lower().strip() for _, old in candidates]
+    messages = [catalog.get(*key) if isinstance(key, tuple) else catalog.get(key) for key in new_keys]
+    matches = best_matches(
+        [str(m.id).lower().strip() for m in messages],
+        [str(old.id).lower().strip() for _, old in candidates],
+    )
     consumed = set()
-    for key in new_keys:
-        message = catalog.get(*key) if isinstance(key, tuple) else catalog.get(key)
-        match = process.extractOne(
-            str(message.id).lower().strip(), choices, scorer=fuzz.ratio, score_cutoff=60, processor=None
-        )
+    for message, match in zip(messages, matches, strict=True):
         if match is None:
             continue
-        old_key, old = candidates[match[2]]
+        old_key, old = candidates[match]
         message.string = old.string
         message.flags |= old.flags | {"fuzzy"}
         message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        message.previous_context = old.context
         if old.user_comments:
             message.user_comments = list(dict.fromkeys(old.user_comments))
         consumed.add(old_key)
@@ -250,106 +277,6 @@ def _fuzzy_match(catalog: Catalog, new_keys: list, before: dict) -> None:
         # a reviewed one is kept as obsolete so it is never lost.
         if old_key in catalog.obsolete and message_state(before[old_key]) != "reviewed":
             del catalog.obsolete[old_key]
-
-
-def catalog_bytes(catalog: Catalog) -> bytes:
-    """Serialize with Babel's PO writer (previous msgids and obsolete entries kept)."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True, sort_output=False)
-    return buffer.getvalue()
-
-
-def _same_catalog(old: bytes, new: bytes) -> bool:
-    return VOLATILE_HEADERS.sub(b"", old) == VOLATILE_HEADERS.sub(b"", new)
-
-
-def write_catalog(path: Path, catalog: Catalog) -> bool:
-    """Write a catalog atomically, unless only its timestamps would change."""
-    return write_if_changed(Path(path), catalog_bytes(catalog), same=_same_catalog)
-
-
-def read_catalog(path: Path, locale: Locale | str | None = None) -> Catalog:
-    """Read a .po/.pot file with Babel; a syntax error names the file and line."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
-    try:
-        lines = data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PipelineError(path, "not UTF-8 text; PO files here are UTF-8", line) from exc
-    try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
-    except PoFileError as exc:
-        reason = str(exc).rsplit(" on ", 1)[0]
-        raise PipelineError(path, f"PO syntax error: {reason}", exc.lineno + 1) from exc
-    except (ValueError, UnknownLocaleError) as exc:
-        raise PipelineError(path, f"invalid PO file: {exc}") from exc
-    _check_lines(path, lines)
-    _check_duplicates(path, lines)
-    previous = _previous_msgids(lines)
-    for message in [*catalog, *catalog.obsolete.values()]:
-        if message.lineno in previous:
-            message.previous_id = [previous[message.lineno]]
-    return catalog
-
-
-def _previous_msgids(lines: list[str]) -> dict[int, str]:
-    """Map each msgid's line number to its ``#| msgid`` (previous msgid).
-
-    Babel's writer emits ``#|`` lines but its reader drops them, so a fuzzy
-    entry would lose its previous msgid on the next update. This reads only
-    those comment lines and decodes them with Babel's own ``denormalize``.
-    """
-    found: dict[int, str] = {}
-    pending: list[str] = []
-    in_previous = False
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("#| msgid "):
-            pending, in_previous = [line[len("#| msgid ") :]], True
-        elif in_previous and line.startswith('#| "'):
-            pending.append(line[3:])
-        else:
-            in_previous = False
-            bare = line[3:] if line.startswith("#~ ") else line
-            if bare.startswith("msgid ") and pending:
-                found[number] = denormalize("\n".join(pending))
-                pending = []
-            elif not line.startswith(("#", "msgctxt", '"')) and line.strip():
-                pending = []
-    return found
-
-
-# One PO line: a comment, or an optional keyword and one complete C string.
-PO_LINE = re.compile(
-    r'^(?:#.*|\s*|(?:#~ )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)$'
-)
-
-
-def _check_lines(path: Path, lines: list[str]) -> None:
-    # Babel's reader silently reads an unterminated string (msgstr "abc) as
-    # empty, which would wipe a translation on the next write; reject it.
-    for number, line in enumerate(lines, start=1):
-        if not PO_LINE.match(line):
-            raise PipelineError(path, f"PO syntax error: malformed line {line[:40]!r}", number)
-
-
-def _check_duplicates(path: Path, lines: list[str]) -> None:
-    # Babel silently merges duplicate entries; msgfmt rejects them, so do we.
-    seen: Counter = Counter()
-    context = None
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("msgctxt "):
-            context = line
-        elif line.startswith("msgid "):
-            key = (context, line)
-            context = None
-            if line != 'msgid ""' or key[0] is not None:
-                seen[key] += 1
-                if seen[key] > 1:
-                    raise PipelineError(path, f"duplicate entry {line[6:]}", number)
 
 
 def catalog_stats(catalog: Catalog) -> Stats:
@@ -381,10 +308,12 @@ def catalog_paths(doc_name: str, translations: Path, langs: list[str]) -> tuple[
 
 
 __all__ = [
+    "VOLATILE_HEADERS",
     "Stats",
     "Unit",
     "__version__",
     "build_template",
+    "catalog_bytes",
     "catalog_paths",
     "catalog_stats",
     "document_units",

@@ -20,7 +20,9 @@ from babel.messages.catalog import Catalog, Message
 
 from .catalog import document_units, read_catalog
 from .document import Document
-from .typography import NBSP, NNBSP, quotes_for
+from .readers.markup import markup_entry_check
+from .typography import NBSP, NNBSP, has_quotes, quote_counts, quotes_for
+from .unichars import BIDI_CONTROLS, BIDI_MARKS, char_name, controls, escape_controls, longest_mark_run
 
 ERROR, WARNING = "error", "warning"
 NUMBER = re.compile(r"\d+")
@@ -82,7 +84,8 @@ class Finding:
 
     def __str__(self) -> str:
         entry = self.msgid if len(self.msgid) <= 60 else self.msgid[:57] + "..."
-        return f"{self.severity}: {self.lang}: {self.ref}: [{self.check}] {entry!r}: {self.reason}"
+        line = f"{self.severity}: {self.lang}: {self.ref}: [{self.check}] {entry!r}: {self.reason}"
+        return escape_controls(line)  # a `#:` reference could hold a terminal escape
 
 
 @dataclass(frozen=True)
@@ -126,16 +129,8 @@ def check_brackets(entry: Entry) -> Iterator[tuple[str, str]]:
 
 
 def _quote_pairs(text: str, lang: str) -> tuple[int, int]:
-    """(opening, closing) counts of the language's double quotation marks in ``text``."""
-    start, end, alt_start, alt_end = quotes_for(lang)
-    opened = closed = 0
-    for mark_start, mark_end in ((start, end), (alt_start, alt_end)):
-        if mark_start == mark_end:
-            count = text.count(mark_start)
-            opened, closed = opened + count // 2 + count % 2, closed + count // 2
-        else:
-            opened, closed = opened + text.count(mark_start), closed + text.count(mark_end)
-    return opened, closed
+    """(opening, closing) counts of the language's CLDR quotation marks in ``text``, apostrophes aside."""
+    return quote_counts(text, lang)
 
 
 def check_quotes(entry: Entry) -> Iterator[tuple[str, str]]:
@@ -150,7 +145,7 @@ def check_quotes(entry: Entry) -> Iterator[tuple[str, str]]:
         if opened != closed:
             yield ERROR, f"unbalanced quotation marks: {opened} opening, {closed} closing"
     source_quoted = bool(re.search(r'["“”«»‘]|(?:^|\s)\'\w', entry.source))
-    target_quoted = bool(re.search(r'["“”«»„]', target))
+    target_quoted = has_quotes(target, entry.lang)
     if source_quoted != target_quoted:
         yield WARNING, "quotation marks differ from the source"
 
@@ -249,6 +244,36 @@ def check_length(entry: Entry) -> Iterator[tuple[str, str]]:
             yield WARNING, f"length {ratio:.2f}× the source's (expected 0.5–2.5×)"
 
 
+MAX_COMBINING = 3  # marks on one base letter; Vietnamese needs 2 (NFC leaves fewer), a smear dozens
+
+
+def check_bidi(entry: Entry) -> Iterator[tuple[str, str]]:
+    marks_allowed = any(char in BIDI_MARKS for char in entry.source)
+    found = [
+        char
+        for char in dict.fromkeys(entry.target)
+        if char in BIDI_CONTROLS or (char in BIDI_MARKS and not marks_allowed)
+    ]
+    if found:
+        names = ", ".join(char_name(char) for char in found)
+        yield ERROR, f"bidirectional control character {names}: it can reorder what the reader sees"
+
+
+def check_combining(entry: Entry) -> Iterator[tuple[str, str]]:
+    longest = longest_mark_run(entry.target)
+    if longest > MAX_COMBINING:
+        yield (
+            ERROR,
+            f"{longest} combining marks on one letter (at most {MAX_COMBINING}): they smear over the text",
+        )
+
+
+def check_control(entry: Entry) -> Iterator[tuple[str, str]]:
+    found = controls(entry.target)
+    if found:
+        yield ERROR, f"control character {', '.join(char_name(char) for char in found)}"
+
+
 ENTRY_CHECKS = {
     "numbers": check_numbers,
     "brackets": check_brackets,
@@ -259,8 +284,12 @@ ENTRY_CHECKS = {
     "english": check_english,
     "identical": check_identical,
     "length": check_length,
+    "bidi": check_bidi,
+    "combining": check_combining,
+    "control": check_control,
+    "markup": markup_entry_check,  # inline markup of Markdown/HTML/Word letters kept (readers/markup.py)
 }
-ALL_CHECKS = (*ENTRY_CHECKS, "names", "parity")
+ALL_CHECKS = (*ENTRY_CHECKS, "names", "parity", "glossary")
 
 
 def _ref(message: Message) -> str:
@@ -343,9 +372,12 @@ def check_parity(doc: Document, catalogs: dict[str, Catalog]) -> list[Finding]:
 
 
 def check_all(doc: Document, langs: list[str], translations: Path) -> list[Finding]:
+    from .glossary import glossary_findings
+
     catalogs = {lang: read_catalog(Path(translations) / doc.name / f"{lang}.po") for lang in langs}
     findings = []
     for lang, catalog in catalogs.items():
         findings.extend(check_catalog(doc, lang, catalog))
+        findings.extend(glossary_findings(lang, catalog, translations))  # glossary.py
     findings.extend(check_parity(doc, catalogs))
     return findings

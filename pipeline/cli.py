@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
 
 from .catalog import (
     build_template,
@@ -19,44 +18,17 @@ from .catalog import (
     update_catalog,
     write_catalog,
 )
-from .document import Document, document_outline, document_to_json
+from .cli_common import DEFAULT_LANGS, existing_catalogs, langs_arg, source_ref
+from .cli_editions import cmd_edition, cmd_editions, cmd_index, cmd_pseudo, cmd_publish
+from .cli_review import cmd_accept, cmd_approve, cmd_check, cmd_export, cmd_memory, cmd_review
+from .document import document_outline, document_to_json
 from .errors import PipelineError
+from .recall import format_origin_table, origin_counts, prepare_catalog
 from .segment import load_document
-
-DEFAULT_LANGS = "az ru fr"
-
-
-def _source_ref(path: str) -> str:
-    """The letter's path as written in ``#:`` references: relative, with slashes."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        rel = path
-    return Path(rel).as_posix() if not rel.startswith("..") else Path(path).as_posix()
-
-
-def _langs(value: str) -> list[str]:
-    langs = value.replace(",", " ").split()
-    for lang in langs:
-        parse_locale(lang, "LANGS")
-    return langs
-
-
-def _existing_catalogs(args: argparse.Namespace) -> tuple[Document, dict[str, tuple[Path, Catalog]]]:
-    """The letter and every language's catalog, all read (and so all valid) before anything is written."""
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    _, paths = catalog_paths(doc.name, args.translations, langs)
-    catalogs = {}
-    for lang, path in paths.items():
-        if not path.exists():
-            raise PipelineError(path, "no catalog; run `make po` first")
-        catalogs[lang] = (path, read_catalog(path))
-    return doc, catalogs
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    doc = load_document(args.source)
+    doc = load_document(args.source, args.format)
     if args.json:
         json.dump(document_to_json(doc), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -68,27 +40,37 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_pot(args: argparse.Namespace) -> int:
     doc = load_document(args.source)
     pot_path, _ = catalog_paths(doc.name, args.translations, [])
-    template = build_template(doc, _source_ref(args.source))
+    template = build_template(doc, source_ref(args.source))
     written = write_catalog(pot_path, template)
     print(f"{pot_path}: {len(template)} entries{'' if written else ' (unchanged)'}")
     return 0
 
 
 def cmd_po(args: argparse.Namespace) -> int:
-    langs = _langs(args.langs)
+    langs = langs_arg(args.langs)
     doc = load_document(args.source)
     pot_path, po_paths = catalog_paths(doc.name, args.translations, langs)
     if not pot_path.exists():
         raise PipelineError(pot_path, "no template; run `make pot` first")
+    from .locks import CatalogFile, save_catalog
+
     template = read_catalog(pot_path)
     # Read and merge everything before writing anything: one bad file leaves all untouched.
     updated = {}
     for lang, path in po_paths.items():
         locale = parse_locale(lang, path)
-        existing = read_catalog(path, locale=locale) if path.exists() else None
-        updated[lang] = (path, update_catalog(template, existing, locale), existing is None)
-    for path, catalog, created in updated.values():
-        written = write_catalog(path, catalog)
+        snapshot, existing = CatalogFile.read(path, locale)
+        updated[lang] = (snapshot, update_catalog(template, existing, locale), existing is None)
+        # translation memory drafts for untranslated entries, glossary notes (pipeline/recall.py)
+        note = prepare_catalog(updated[lang][1], lang, doc.name, args.translations)
+        if note:
+            print(f"{path}: {note}")
+    for snapshot, catalog, created in updated.values():
+        # Locked; merged with whatever a translator or another run saved since we read it.
+        written, kept = save_catalog(snapshot, catalog)
+        for note in kept:
+            print(note, file=sys.stderr)
+        path = snapshot.path
         stats = catalog_stats(catalog)
         state = "created" if created else ("updated" if written else "unchanged")
         print(
@@ -111,78 +93,13 @@ def format_stats_table(rows: list[tuple[str, object]]) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    _, catalogs = _existing_catalogs(args)
+    _, catalogs = existing_catalogs(args)
     rows = [(lang, catalog_stats(catalog)) for lang, (_, catalog) in catalogs.items()]
+    origins = [(lang, origin_counts(catalog)) for lang, (_, catalog) in catalogs.items()]
     if args.json:
-        print(json.dumps({lang: vars(s) for lang, s in rows}, indent=2))
+        print(json.dumps({lang: {**vars(s), "origin": dict(origins)[lang]} for lang, s in rows}, indent=2))
     else:
-        print(format_stats_table(rows))
-    return 0
-
-
-def _edition_langs(value: str) -> list[str]:
-    from .editions import SOURCE_LANG
-
-    return [SOURCE_LANG] + [lang for lang in _langs(value) if lang != SOURCE_LANG]
-
-
-def cmd_edition(args: argparse.Namespace) -> int:
-    from .editions import build_language
-
-    langs = _edition_langs(args.langs)
-    doc = load_document(args.source)
-    out = args.output / doc.name
-    for lang in args.lang.split():
-        if lang not in langs:
-            raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
-        edition = build_language(doc, lang, langs, args.translations, out, pdf=not args.html_only)
-        print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {edition.state_label}")
-    return 0
-
-
-def cmd_editions(args: argparse.Namespace) -> int:
-    from .editions import build_editions
-
-    doc = load_document(args.source)
-    out = args.output / doc.name
-    results = build_editions(
-        doc, _edition_langs(args.langs), args.translations, out, args.output / ".mt" / doc.name, args.jobs
-    )
-    failed = 0
-    for lang, error, state in results:
-        if error:
-            print(error, file=sys.stderr)
-            failed += 1
-        else:
-            print(f"{out / lang}.html + .pdf: {state}")
-    print(f"{out / 'index.html'}: {len(results)} rendered" + (f", {failed} failed" if failed else ""))
-    return 1 if failed else 0
-
-
-def cmd_index(args: argparse.Namespace) -> int:
-    from .editions import build_index
-
-    doc = load_document(args.source)
-    out = args.output / doc.name
-    editions = build_index(doc, _edition_langs(args.langs), args.translations, out)
-    print(
-        f"{out / 'index.html'}: {sum(e.final for e in editions)} final, {sum(not e.final for e in editions)} draft"
-    )
-    return 0
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    from .editions import publish
-
-    doc = load_document(args.source)
-    target = args.publish / doc.name
-    blockers = publish(doc, _edition_langs(args.langs), args.translations, args.output / doc.name, target)
-    if blockers:
-        print(f"not published (drafts): {len(blockers)}; final editions copied to {target}", file=sys.stderr)
-        for line in blockers:
-            print(f"  {line}", file=sys.stderr)
-        return 1
-    print(f"all editions final; published to {target}")
+        print(format_stats_table(rows) + "\n\n" + format_origin_table(Path(args.source).stem, origins))
     return 0
 
 
@@ -192,7 +109,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     local = Path(args.from_dir) if args.from_dir else None
     lock = args.translations / LOCK_NAME
     for line in install_models(
-        _langs(args.langs), local_dir=local, update_lock=args.update_lock, lock_path=lock
+        langs_arg(args.langs), local_dir=local, update_lock=args.update_lock, lock_path=lock
     ):
         print(line)
     return 0
@@ -206,7 +123,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .models import installed_package
     from .translate import missing_model_message, translate_catalog
 
-    doc, catalogs = _existing_catalogs(args)
+    doc, catalogs = existing_catalogs(args)
     po_paths = {lang: path for lang, (path, _) in catalogs.items()}
 
     def terminate(signum, frame):  # kill: stop like Ctrl-C, after saving finished batches
@@ -231,11 +148,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
         finally:
             if bar is not None:
                 bar.close()
+        for note in report.kept:
+            print(note, file=sys.stderr)
         if report.missing_model:
             missing.append(lang)
             print(f"{path}: {report.names} name drafts; {missing_model_message(lang)}", file=sys.stderr)
             continue
         parts = [f"{report.translated} MT drafts", f"{report.names} name drafts"]
+        if report.resumed:
+            parts.append(f"{report.resumed} drafts resumed from an interrupted run")
         if report.loaded_model:
             parts.append(f"model {report.loaded_model}")
         if report.flagged:
@@ -243,75 +164,6 @@ def cmd_translate(args: argparse.Namespace) -> int:
         print(f"{path}: {'; '.join(report.notes) if report.notes else ', '.join(parts)}")
     if missing and not args.if_available:
         return 1
-    return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import ERROR, check_all
-
-    langs = _langs(args.langs)
-    doc = load_document(args.source)
-    findings = check_all(doc, langs, args.translations)
-    for finding in sorted(findings, key=lambda f: (f.severity != ERROR, f.lang, f.ref)):
-        print(finding)
-    errors = sum(f.severity == ERROR for f in findings)
-    print(f"{errors} errors, {len(findings) - errors} warnings in {' '.join(langs)}", file=sys.stderr)
-    return 1 if errors else 0
-
-
-def cmd_approve(args: argparse.Namespace) -> int:
-    from .checks import ERROR, check_all
-    from .signoff import approve
-
-    lang = args.lang
-    parse_locale(lang, "LANG")
-    doc = load_document(args.source)
-    _, paths = catalog_paths(doc.name, args.translations, [lang])
-    if not paths[lang].exists():
-        raise PipelineError(paths[lang], "no catalog for this language")
-    catalog = read_catalog(paths[lang])
-    errors = [f for f in check_all(doc, [lang], args.translations) if f.severity == ERROR]
-    signoff = approve(args.translations, doc.name, lang, args.by, Path(args.source), catalog, len(errors))
-    print(f"{lang} approved by {signoff.by} on {signoff.date} (source {signoff.source_sha256[:12]})")
-    return 0
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    from .fileio import atomic_write
-    from .review import render_review
-
-    doc, catalogs = _existing_catalogs(args)
-    for lang, (_, catalog) in catalogs.items():
-        html = render_review(doc, lang, catalog, args.translations)
-        target = args.output / doc.name / "review" / f"{lang}.html"
-        atomic_write(target, html.encode("utf-8"))
-        print(target)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_catalog
-
-    doc, catalogs = _existing_catalogs(args)
-    for lang, (_, catalog) in catalogs.items():
-        xlf, tmx, count = export_catalog(catalog, lang, args.output / doc.name / "export", doc.name)
-        print(f"{xlf}, {tmx}: {count} reviewed pairs")
-    return 0
-
-
-def cmd_pseudo(args: argparse.Namespace) -> int:
-    from .catalog import catalog_bytes
-    from .editions import PSEUDO_LANG, build_language
-    from .fileio import atomic_write
-    from .pseudo import pseudo_catalog, pseudo_path
-
-    doc = load_document(args.source)
-    catalog = pseudo_catalog(doc)
-    atomic_write(pseudo_path(args.output, doc.name), catalog_bytes(catalog))
-    langs = [*_edition_langs(args.langs), PSEUDO_LANG]
-    out = args.output / doc.name
-    build_language(doc, PSEUDO_LANG, langs, args.translations, out, catalog=catalog)
-    print(f"{out / PSEUDO_LANG}.html + .pdf: pseudo-translation (always a draft)")
     return 0
 
 
@@ -330,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("segment", cmd_segment, "print the segmented letter")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--format",
+        choices=["txt", "md", "html", "docx"],
+        help="read the letter as this format, whatever its extension (also LETTER_FORMAT=)",
+    )
     add("pot", cmd_pot, "write the gettext template for the letter")
     add("po", cmd_po, "create or update one .po per language", langs=True)
     p = add("stats", cmd_stats, "translation statistics per language", langs=True)
@@ -364,14 +221,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", required=True, help="the language(s) to render (en is the source)")
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p.add_argument("--html-only", action="store_true", help="skip the PDF")
-    p = add("editions", cmd_editions, "render every stale edition (HTML + PDF) and the index", langs=True)
+    p.add_argument(
+        "--max-pages", type=int, help="most pages an edition may have (default: $LETTER_MAX_PAGES or 200)"
+    )
+    p = add("editions", cmd_editions, "render every edition whose content changed, and the index", langs=True)
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="editions rendered at once")
+    p.add_argument(
+        "--max-pages", type=int, help="most pages an edition may have (default: $LETTER_MAX_PAGES or 200)"
+    )
     p = add("index", cmd_index, "write output/<letter>/index.html linking every edition", langs=True)
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p = add("publish", cmd_publish, "copy final editions to the publish folder; fail on drafts", langs=True)
     p.add_argument("--output", type=Path, default=Path("output"), help="editions root")
     p.add_argument("--publish", type=Path, default=Path("output/publish"), help="publish root")
+    p = add("accept", cmd_accept, "turn exact translation-memory drafts into reviewed entries, recorded")
+    p.add_argument("--lang", required=True, help="the language whose memory drafts are accepted")
+    p.add_argument("--by", required=True, help="who accepts them")
+    p = sub.add_parser("memory", help="export the project translation memory as TMX 1.4")
+    p.add_argument("--translations", type=Path, default=Path("translations"), help="catalog root")
+    p.add_argument("--output", type=Path, default=Path("output/memory.tmx"), help="the TMX file")
+    p.set_defaults(func=cmd_memory)
     return parser
 
 
@@ -385,6 +255,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; files on disk are complete (writes are atomic)", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `pipeline segment … | head`: the reader left, nothing to report
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        # A bug, not bad input (bad input is a PipelineError naming its file and line):
+        # one line here; PIPELINE_DEBUG=1 shows the traceback to report.
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise
+        from .unichars import escape_controls
+
+        detail = escape_controls(" ".join(str(exc).split())[:300])
+        print(
+            f"pipeline: internal error: {type(exc).__name__}: {detail} (PIPELINE_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,16 +5,31 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import PipelineError
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename.
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (a crash cannot undo it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None) -> bool:
+    """Write ``data`` to ``path`` via a temporary file, fsync and a rename.
 
     A reader (or a crash) sees either the old file or the new one, never half
-    of each. The file keeps the permissions of the file it replaces.
+    of each; the folder is fsynced so the rename survives a power cut. The file
+    keeps the permissions of the file it replaces. ``unchanged()``, when given,
+    is asked right before the rename (after the slow part, the fsync): if it
+    returns False, someone else saved the file meanwhile, nothing is replaced
+    and the result is False, so the caller can merge and try again.
     """
     path = Path(path)
     try:
@@ -31,6 +46,9 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
+        if unchanged is not None and not unchanged():
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -40,25 +58,30 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
+    return True
+
+
+def read_bytes_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist; other errors name the file."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
 def write_if_changed(path: Path, data: bytes, same=None) -> bool:
     """Write ``data`` atomically unless the file already holds it.
 
     ``same(old, new)`` may decide what counts as unchanged (say, ignoring a
-    timestamp header). An unchanged file is only touched, so make sees it as
-    up to date. Returns True when the file was written.
+    timestamp header). An unchanged file is left untouched, so nothing that
+    depends on it runs again. Returns True when the file was written.
     """
     path = Path(path)
-    try:
-        old = path.read_bytes()
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
+    old = read_bytes_or_none(path)
     if old is not None and (old == data or (same is not None and same(old, data))):
-        with contextlib.suppress(OSError):
-            os.utime(path)
-        return False
+        return False  # not even touched: make's stamps decide what runs, not this file's time
     atomic_write(path, data)
     return True

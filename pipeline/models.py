@@ -1,30 +1,38 @@
-"""Argos Translate model packages: project-local install, index or local files, lock file.
+"""Argos Translate models: which packages to install (index or local files) and the lock file.
 
-Argos creates folders under ``XDG_*`` and its packages dir when first
-imported (and onnxruntime writes into ``XDG_CACHE_HOME``), so every use goes
-through ``argos()``, which points them at the project's ``models/`` folder
-first. Nothing is downloaded at translation time.
+Checking and installing a package on disk is in ``packages``. Nothing is
+downloaded at translation time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+import re
+import shutil
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PipelineError
 from .fileio import atomic_write
+from .jsonfile import key_line, kind, read_json
+from .packages import (  # noqa: F401 (argos, installed_package and load_translator are used via models)
+    MODELS_DIR,
+    SOURCE_LANG,
+    argos,
+    installed_package,
+    load_translator,
+    read_package_metadata,
+    stage_all,
+    swap_in,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = Path(os.environ.get("LETTER_MODELS_DIR", ROOT / "models"))
 LOCK_NAME = "argos-models.lock.json"  # beside the catalogs, in translations/
 LOCK_FILE = ROOT / "translations" / LOCK_NAME
-SOURCE_LANG = "en"
 INDEX_TIMEOUT = 15
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -39,44 +47,36 @@ def package_code(to_code: str, from_code: str = SOURCE_LANG) -> str:
     return f"translate-{from_code}_{to_code}"
 
 
-def argos(models_dir: Path | None = None):
-    """Import ``argostranslate.package`` with every folder it writes inside ``models_dir``."""
-    folder = Path(models_dir or MODELS_DIR).resolve()
-    os.environ.setdefault("ARGOS_PACKAGES_DIR", str(folder / "packages"))
-    # Only this process sees these: Argos and onnxruntime write under them.
-    for variable, sub in (
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        os.environ[variable] = str(folder / sub)
-    os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
-    import argostranslate.package as package
-
-    return package
-
-
-def installed_package(to_code: str, models_dir: Path | None = None):
-    """The installed en→``to_code`` package, or None."""
-    package = argos(models_dir)
-    for installed in package.get_installed_packages():
-        if (
-            installed.from_code == SOURCE_LANG
-            and installed.to_code == to_code
-            and installed.type == "translate"
-        ):
-            return installed
-    return None
-
-
 def read_lock(path: Path = LOCK_FILE) -> dict[str, LockEntry]:
-    if not path.exists():
+    """The lock file's entries ({} without one); a malformed file is one error naming its line."""
+    found = read_json(path)
+    if found is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {code: LockEntry(code=code, **fields) for code, fields in data["packages"].items()}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise PipelineError(path, f"unreadable lock file: {exc}") from exc
+    text, data = found
+    packages = data.get("packages") if isinstance(data, dict) else None
+    if not isinstance(packages, dict):
+        line = key_line(text, "packages")[0] or (1 if text.strip() else None)
+        what = kind(packages) if isinstance(data, dict) and "packages" in data else f"{kind(data)} without it"
+        raise PipelineError(
+            path, f'expected {{"packages": {{code: {{version, sha256, file}}}}}}, found {what}', line
+        )
+    entries = {}
+    for code, fields in packages.items():
+        line, offset = key_line(text, code)
+        if not isinstance(fields, dict) or sorted(fields) != ["file", "sha256", "version"]:
+            raise PipelineError(path, f"{code}: expected an object with version, sha256 and file", line)
+        for name, value in fields.items():
+            if not isinstance(value, str) or (name == "sha256" and not SHA256.fullmatch(value)):
+                what = "a sha256 (64 hex digits)" if name == "sha256" else "a string"
+                raise PipelineError(
+                    path,
+                    f"{code}: {name} must be {what}, not {value!r}",
+                    key_line(text, name, offset)[0] or line,
+                )
+        if "/" in fields["file"] or fields["file"] in ("", ".", ".."):
+            raise PipelineError(path, f"{code}: file must be a file name, not {fields['file']!r}", line)
+        entries[code] = LockEntry(code=code, **fields)
+    return entries
 
 
 def write_lock(entries: dict[str, LockEntry], path: Path = LOCK_FILE) -> None:
@@ -96,28 +96,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def read_package_metadata(archive: Path) -> dict:
-    """metadata.json of a .argosmodel, checking the layout Argos needs."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            names = zf.namelist()
-            tops = {name.split("/", 1)[0] for name in names}
-            if len(tops) != 1 or not any("/" in name for name in names):
-                raise PipelineError(archive, "not an Argos package: expected one top-level folder in the zip")
-            top = tops.pop()
-            try:
-                metadata = json.loads(zf.read(f"{top}/metadata.json"))
-            except KeyError as exc:
-                raise PipelineError(archive, "not an Argos package: no metadata.json") from exc
-            if not any(n.startswith(f"{top}/model/") for n in names):
-                raise PipelineError(archive, "not an Argos package: no model/ folder")
-            return metadata
-    except zipfile.BadZipFile as exc:
-        raise PipelineError(archive, "not an Argos package (not a zip archive)") from exc
-    except ValueError as exc:
-        raise PipelineError(archive, f"not an Argos package: bad metadata.json ({exc})") from exc
 
 
 def local_packages(folder: Path) -> dict[str, tuple[Path, dict]]:
@@ -171,8 +149,8 @@ def install_models(
     lock_path: Path = LOCK_FILE,
 ) -> list[str]:
     """Install en→lang packages from ``local_dir`` or the Argos index; record them in the lock."""
-    package = argos(models_dir)
     lock = read_lock(lock_path)
+    argos(models_dir)
     report = []
     if local_dir is not None:
         if not Path(local_dir).is_dir():
@@ -215,18 +193,22 @@ def install_models(
                 f"{locked.file} (sha256 {locked.sha256[:12]}…); run with LOCK=update to accept it",
             )
         plan.append((lang, archive, entry, locked))
-    # Everything checked: now install and record.
-    for lang, archive, entry, locked in plan:
-        old = installed_package(lang, models_dir)
-        if old is not None:
-            package.uninstall(old)
-        package.install_from_path(archive)
-        lock[entry.code] = entry
-        state = (
-            "installed" if locked is None else ("reinstalled" if locked.sha256 == entry.sha256 else "updated")
-        )
-        report.append(
-            f"{entry.code} {entry.version}: {state} from {archive.name} (sha256 {entry.sha256[:12]}…)"
-        )
+    # Everything checked: extract and verify every package beside the installed ones, then swap.
+    staged = stage_all(plan)
+    try:
+        for (lang, archive, entry, locked), (staging, folder) in zip(plan, staged, strict=True):
+            swap_in(folder, installed_package(lang, models_dir, check=False), staging)
+            lock[entry.code] = entry
+            state = (
+                "installed"
+                if locked is None
+                else ("reinstalled" if locked.sha256 == entry.sha256 else "updated")
+            )
+            report.append(
+                f"{entry.code} {entry.version}: {state} from {archive.name} (sha256 {entry.sha256[:12]}…)"
+            )
+    finally:
+        for staging, _ in staged:
+            shutil.rmtree(staging, ignore_errors=True)
     write_lock(lock, lock_path)
     return report

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from markupsafe import Markup, escape
 
 from .catalog import catalog_stats, document_units, message_state, parse_locale
 from .checks import ERROR, Finding, check_catalog, check_parity
 from .document import Document
 from .editions import template_environment
 from .signoff import read_signoffs, signoff_status, source_hash
+from .unichars import SHOWN, char_name, visible_token
 
 STATE_RANK = {"untranslated": 2, "draft": 3, "reviewed": 4}
+
+
+def visible(text: object) -> Markup:
+    """``text`` escaped, with each control or invisible character shown as a marked token (␛, ⟨U+202E⟩).
+
+    A raw ESC or a right-to-left override in the sheet would hide the very problem under review.
+    """
+
+    def token(match: re.Match) -> str:
+        char = match.group()
+        return f'<span class="ctl" title="{char_name(char)}">{visible_token(char)}</span>'
+
+    return Markup(SHOWN.sub(token, str(escape(text))))
 
 
 @dataclass
@@ -71,7 +87,9 @@ def render_review(doc: Document, lang: str, catalog: Catalog, translations: Path
     rows = review_rows(doc, lang, catalog, findings)
     signoff = read_signoffs(translations, doc.name).get(lang)
     stale = signoff_status(signoff, source_hash(doc.source), catalog) if signoff else None
-    template = template_environment().get_template("review.html.j2")
+    environment = template_environment()
+    environment.filters["visible"] = visible
+    template = environment.get_template("review.html.j2")
     return template.render(
         letter=doc.name,
         lang=lang,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,8 +20,15 @@ from babel.messages.catalog import Catalog
 from .catalog import catalog_stats
 from .errors import PipelineError
 from .fileio import atomic_write
+from .jsonfile import key_line, kind, read_json
+from .locks import catalog_lock
+from .unichars import SHOWN, char_name
 
 SIGNOFF_NAME = "signoff.json"
+FIELDS = ("by", "date", "source_sha256", "catalog_sha256")
+LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,58 @@ def signoff_path(translations: Path, letter: str) -> Path:
     return Path(translations) / letter / SIGNOFF_NAME
 
 
-def read_signoffs(translations: Path, letter: str) -> dict[str, SignOff]:
-    path = signoff_path(translations, letter)
-    if not path.exists():
-        return {}
+def parse_signoffs(text: str, data: object, path: Path) -> dict[str, SignOff]:
+    """Every sign-off in ``data`` (parsed from ``text``), all checked: a bad one names its line."""
+    if not isinstance(data, dict):
+        raise PipelineError(
+            path,
+            f"expected an object of language code → sign-off, not {kind(data)}",
+            1 if text.strip() else None,
+        )
+    signoffs = {}
+    for lang, fields in data.items():
+        line, offset = key_line(text, lang)
+        if not LANG_CODE.fullmatch(lang):
+            raise PipelineError(path, f"{lang!r} is not a language code", line)
+        if not isinstance(fields, dict):
+            raise PipelineError(
+                path, f"{lang}: expected an object with {', '.join(FIELDS)}, not {kind(fields)}", line
+            )
+        missing = [name for name in FIELDS if name not in fields]
+        extra = sorted(set(fields) - set(FIELDS))
+        if missing or extra:
+            wrong = ", ".join([*(f"no {name!r}" for name in missing), *(f"unknown {n!r}" for n in extra)])
+            raise PipelineError(path, f"{lang}: {wrong} (expected {', '.join(FIELDS)})", line)
+        for name in FIELDS:
+            value = fields[name]
+            field_line = key_line(text, name, offset)[0] or line
+            if not isinstance(value, str) or not value.strip():
+                raise PipelineError(
+                    path, f"{lang}: {name} must be a non-empty string, not {value!r}", field_line
+                )
+            if name == "by" and (SHOWN.search(value) or "\n" in value or "\t" in value):
+                raise PipelineError(path, f"{lang}: by holds a control character: {value!r}", field_line)
+            if name == "date" and not _iso_date(value):
+                raise PipelineError(path, f"{lang}: date {value!r} is not a date (YYYY-MM-DD)", field_line)
+            if name.endswith("sha256") and not SHA256.fullmatch(value):
+                raise PipelineError(path, f"{lang}: {name} is not a sha256 (64 hex digits)", field_line)
+        signoffs[lang] = SignOff(**{name: fields[name] for name in FIELDS})
+    return signoffs
+
+
+def _iso_date(value: str) -> bool:
     try:
-        return {
-            lang: SignOff(**fields) for lang, fields in json.loads(path.read_text(encoding="utf-8")).items()
-        }
-    except (ValueError, TypeError) as exc:
-        raise PipelineError(path, f"unreadable sign-off file: {exc}") from exc
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(ISO_DATE.fullmatch(value))
+
+
+def read_signoffs(translations: Path, letter: str) -> dict[str, SignOff]:
+    """The sign-offs of a letter ({} without a file); a malformed file is one error naming its line."""
+    path = signoff_path(translations, letter)
+    found = read_json(path)
+    return {} if found is None else parse_signoffs(*found, path)
 
 
 def signoff_status(signoff: SignOff | None, source_sha: str, catalog: Catalog) -> str | None:
@@ -89,6 +139,10 @@ def approve(
     path = signoff_path(translations, letter)
     if not by.strip():
         raise PipelineError(path, 'who approves? give BY="Name"')
+    hidden = [char for char in dict.fromkeys(by) if char in "\t\n" or SHOWN.match(char)]
+    if hidden:
+        names = ", ".join(char_name(char) for char in hidden)
+        raise PipelineError("BY", f"a name cannot hold {names}: it would print in the colophon")
     stats = catalog_stats(catalog)
     if stats.draft or stats.untranslated:
         raise PipelineError(
@@ -99,9 +153,11 @@ def approve(
         raise PipelineError(
             path, f"{lang} cannot be approved: {check_errors} check errors (run `make check`)"
         )
-    signoffs = read_signoffs(translations, letter)
-    epoch = datetime.date.today().isoformat()
-    signoffs[lang] = SignOff(by.strip(), epoch, source_hash(source_path), catalog_hash(catalog))
-    data = {code: asdict(s) for code, s in sorted(signoffs.items())}
-    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    read_signoffs(translations, letter)  # a bad file is reported before anything, the lock file too, is made
+    with catalog_lock(path):  # two approvals at once: neither sign-off is lost
+        signoffs = read_signoffs(translations, letter)
+        epoch = datetime.date.today().isoformat()
+        signoffs[lang] = SignOff(by.strip(), epoch, source_hash(source_path), catalog_hash(catalog))
+        data = {code: asdict(s) for code, s in sorted(signoffs.items())}
+        atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return signoffs[lang]

@@ -242,3 +242,64 @@ def test_po_for_a_new_language_is_created(workdir):
     make_catalogs(workdir, "de")
     assert (workdir / "translations" / "letter" / "de.po").exists()
     shutil.rmtree(workdir / "translations")
+
+
+WORDS = [
+    "peace",
+    "return",
+    "heritage",
+    "family",
+    "union",
+    "village",
+    "church",
+    "dialogue",
+    "river",
+    "bridge",
+    "nation",
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed):
+    """The index of pipeline/fuzzy.py gives what extractOne over every old entry gives."""
+    import random
+    from collections import Counter
+
+    from rapidfuzz import fuzz, process
+
+    from pipeline.fuzzy import best_matches
+
+    rng = random.Random(seed)
+    outcomes = Counter()
+    for _ in range(60):
+        vocabulary = WORDS[: rng.randint(2, len(WORDS))]
+
+        def text(vocabulary=vocabulary):
+            return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 14)))
+
+        choices = [text() for _ in range(rng.randint(1, 80))]
+        edited = [rng.choice(choices)[: rng.randint(0, 60)] + text()[: rng.randint(0, 12)] for _ in range(25)]
+        queries = edited + [text() for _ in range(25)] + [""]
+        expected = []
+        for query in queries:
+            match = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=60, processor=None)
+            expected.append(None if match is None else match[2])
+        assert best_matches(queries, choices) == expected
+        outcomes.update("match" if e is not None else "none" for e in expected)
+    assert outcomes["match"] > 100 and outcomes["none"] > 100  # both kinds were tested
+
+
+def test_one_languages_fuzzy_draft_never_reaches_another_language():
+    # Babel's update puts the template's own entry object into every catalog
+    # updated from it; a fuzzy match written into the French one must stay French.
+    template = Catalog()
+    template.add("We ask the government to act now on this matter.", locations=[("letter.txt", 3)])
+    french = Catalog(locale="fr")
+    french.add("We ask the government to act today on this matter.", string="Nous demandons au gouvernement.")
+    russian = Catalog(locale="ru")
+    update_catalog(template, french, parse_locale("fr"))
+    update_catalog(template, russian, parse_locale("ru"))
+    key = "We ask the government to act now on this matter."
+    assert french[key].string == "Nous demandons au gouvernement." and french[key].fuzzy
+    assert not russian[key].string and not russian[key].fuzzy
+    assert not template[key].string

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from conftest import ROOT, SEED, run_cli
 
 from pipeline.catalog import build_template, catalog_bytes, parse_locale, update_catalog
@@ -99,6 +99,15 @@ BAD = [
     ("identical", "fr", "Head of Things", "Head of Things", "warning"),
     ("length", "fr", MET, "Nous (12, 2025).", "warning"),
     ("names", "ru", "Oghuz Mammadov", "Огуз Маммадов", "warning"),
+    # hostile text: reordering, smearing and invisible characters
+    ("bidi", "fr", "Member", "Membre \u202eexe.cba", ERROR),  # RIGHT-TO-LEFT OVERRIDE
+    ("bidi", "ru", "Member", "\u2067Член\u2069", ERROR),  # an isolate pair
+    ("bidi", "az", "Member", "Üzv\u200f", ERROR),  # a RIGHT-TO-LEFT MARK the source does not have
+    ("combining", "fr", "Member", "Membre" + "\u0301" * 5, ERROR),  # é and four more
+    ("combining", "ru", "Member", "Чл\u0489\u0489\u0489\u0489ен", ERROR),  # enclosing marks
+    ("control", "fr", "Member", "Membre\x1b[31m", ERROR),
+    ("control", "ru", "Member", "Член\x85", ERROR),  # C1 NEXT LINE
+    ("control", "az", "Member", "Üzv\x7f", ERROR),
 ]
 
 
@@ -150,6 +159,53 @@ def test_a_flag_silences_one_entry(tmp_path, doc):
     )
     findings = check_all(doc, ["fr"], tmp_path)
     assert not [f for f in findings if f.check == "numbers"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Membre\tdu comité",  # a tab is not a control character here
+        "Tiê\u0301ng Việt",  # Vietnamese: two marks on one letter (NFD), fewer after NFC
+        "Membre e\u0301\u0323\u0302",  # three marks: the most allowed
+        "Membre \u00ab\u00a0x\u00a0\u00bb\u202f!",  # no-break spaces are not bidi controls
+    ],
+    ids=["tab", "vietnamese", "three-marks", "nbsp"],
+)
+def test_unicode_checks_leave_ordinary_text_alone(tmp_path, doc, text):
+    make_catalogs(tmp_path, doc, {"fr": {"Member": text}})
+    findings = check_all(doc, ["fr"], tmp_path)
+    assert not [f for f in findings if f.check in ("bidi", "combining", "control")], findings
+
+
+def test_bidi_marks_are_allowed_where_the_source_has_them():
+    from pipeline.checks import Entry, check_bidi
+
+    message = Message("A\u200fB", "C\u200fD")
+    assert list(check_bidi(Entry("fr", message, "sentence", frozenset()))) == []
+    message = Message("AB", "C\u200fD")
+    assert [s for s, _ in check_bidi(Entry("fr", message, "sentence", frozenset()))] == [ERROR]
+
+
+@pytest.mark.parametrize("check", ["bidi", "combining", "control"])
+def test_unicode_checks_can_be_silenced_per_entry(tmp_path, doc, check):
+    bad = {"bidi": "Membre\u202e", "combining": "Membre" + "\u0301" * 6, "control": "Membre\x01"}[check]
+    make_catalogs(tmp_path, doc, {"fr": {"Member": bad}})
+    path = tmp_path / doc.name / "fr.po"
+    assert [f.check for f in check_all(doc, ["fr"], tmp_path)] == [check]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgid "Member"', f'#, ignore-{check}\nmsgid "Member"'), encoding="utf-8")
+    assert check_all(doc, ["fr"], tmp_path) == []
+
+
+def test_make_check_prints_hostile_characters_escaped(tmp_path, doc):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "letter.txt").write_text(LETTER, encoding="utf-8")
+    make_catalogs(tmp_path / "translations", doc, {"fr": {"Member": "Membre\x1b[2J\u202e"}})
+    result = run_cli("check", "source/letter.txt", "--langs", "fr", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "[control] 'Member': control character U+001B ESCAPE" in result.stdout
+    assert "[bidi] 'Member': bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE" in result.stdout
 
 
 def test_parity_missing_entries_and_signatory_order(tmp_path, doc):

@@ -12,13 +12,15 @@ from typing import ClassVar
 
 import pytest
 import tinyhtml5
-from conftest import SEED, chromium_screenshot, pixels, run_cli
+from conftest import ROOT, SEED, chromium_screenshot, pixels, run_cli
 from pypdf import PdfReader
 
 from pipeline.catalog import catalog_bytes, read_catalog
 from pipeline.editions import (
     TEMPLATES,
     build_edition,
+    pdf_identifier,
+    pdf_key,
     project_url_fetcher,
     render_pdf,
 )
@@ -199,8 +201,23 @@ def test_pdf_fonts_metadata_lang_and_structure(built, lang):
 
 def test_pdf_is_reproducible(built, tmp_path):
     first = out(built, "ru.pdf").read_bytes()
+    out(built, "ru.pdf").unlink()
     assert build(built, "fr ru az", "ru").returncode == 0
     assert out(built, "ru.pdf").read_bytes() == first
+
+
+def test_pdf_identifier_is_the_key_of_its_inputs_and_current_editions_are_not_rendered(built):
+    pdf, html = out(built, "ru.pdf"), out(built, "ru.html")
+    key = pdf_key(html.read_text(encoding="utf-8"))
+    assert pdf_identifier(pdf) == key
+    first, second = PdfReader(pdf).trailer["/ID"]
+    assert first.original_bytes == second.original_bytes == bytes.fromhex(key)
+    stamp = (pdf.stat().st_mtime_ns, html.stat().st_mtime_ns)
+    assert build(built, "fr ru az", "ru").returncode == 0
+    assert (pdf.stat().st_mtime_ns, html.stat().st_mtime_ns) == stamp  # current: not even touched
+    pdf.write_bytes(pdf.read_bytes().replace(key.encode(), b"0" * 32))  # a PDF of other inputs
+    assert build(built, "fr ru az", "ru").returncode == 0
+    assert pdf_identifier(pdf) == key
 
 
 # --- HTML ----------------------------------------------------------------------------
@@ -217,7 +234,7 @@ def test_html_lang_hreflang_switcher_and_viewport(built):
     assert alternates == {"en": "en.html", "fr": "fr.html", "ru": "ru.html", "az": "az.html"}
     nav = doc.find(f".//{XHTML}nav")
     names = ["".join(el.itertext()) for el in nav.iter(f"{XHTML}li")]
-    assert names == ["English", "Français", "Русский", "Azərbaycan"]
+    assert names == ["English", "Français", "Русский", "Azərbaycan dili"]
     assert any(m.get("name") == "viewport" for m in doc.iter(f"{XHTML}meta"))
     assert "@media print" in out(built, "fr.html").read_text(encoding="utf-8")
 
@@ -226,7 +243,12 @@ def test_index_links_every_edition_with_its_state(built):
     doc = parse_html(out(built, "index.html"))
     items = doc.findall(f".//{XHTML}ul[@class='editions']/{XHTML}li")
     assert [li.get("class") for li in items] == ["final", "final", "draft", "draft"]
-    assert [li.find(f"{XHTML}a").text for li in items] == ["English", "Français", "Русский", "Azərbaycan"]
+    assert [li.find(f"{XHTML}a").text for li in items] == [
+        "English",
+        "Français",
+        "Русский",
+        "Azərbaycan dili",
+    ]
 
 
 def test_html_validates_as_html5_structure(built):
@@ -344,14 +366,16 @@ def test_publish_copies_finals_and_lists_what_blocks_drafts(built):
     result = run_cli("publish", "source/letter.txt", "--langs", "fr ru az", cwd=built)
     assert result.returncode == 1
     published = built / "output" / "publish" / "letter"
-    assert sorted(p.name for p in published.iterdir()) == ["en.html", "en.pdf", "fr.html", "fr.pdf"]
+    # fr is final, but its made-up translations leave English in: check errors hold it back
+    assert sorted(p.name for p in published.iterdir()) == ["en.html", "en.pdf"]
+    assert re.search(r"^  fr: \d+ check errors in translations/letter/fr\.po", result.stderr, re.M)
     ru = edition_of(built, "ru")
     assert (
         f"ru: draft: {ru.draft_count} draft (fuzzy) and {ru.untranslated_count} untranslated entries"
         in result.stderr
     )
     assert "az: draft: 0 draft (fuzzy) and 120 untranslated entries" in result.stderr
-    assert (published / "fr.pdf").read_bytes() == out(built, "fr.pdf").read_bytes()
+    assert (published / "en.pdf").read_bytes() == out(built, "en.pdf").read_bytes()
 
 
 # --- seen as a person sees it ------------------------------------------------------------
@@ -368,3 +392,138 @@ def test_chromium_screenshot_of_an_edition_is_not_blank(built, tmp_path):
     red = sum(1 for r, g, b in colors if r > 150 and g < 80 and b < 80)  # the DRAFT banner
     assert dark > 2000, "the page looks blank"
     assert red > 100, "the draft banner is not visible"
+
+
+# --- untrusted text cannot break the layout; size is bounded -----------------------------------
+
+LONG_WORD = "Start " + "a" * 5000 + " end"
+
+
+def test_a_5000_letter_word_stays_on_the_pdf_page(tmp_path):
+    root = project(tmp_path, "fr")
+    fill(
+        root / "translations/letter/fr.po",
+        lambda m: LONG_WORD if m == "Mr. Vice President," else f"Texte {m}",
+    )
+    assert build(root, "fr", "fr").returncode == 0
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(out(root, "fr.pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
+    assert right <= width - 20 * 72 / 25.4  # inside the right margin (22 mm)
+    assert normalized(pdf_text(out(root, "fr.pdf"))).count("a" * 5000) == 0  # broken into lines
+    assert re.sub(r"[^a]", "", pdf_text(out(root, "fr.pdf"))).count("a") >= 5000  # every letter shown
+
+
+def test_a_5000_letter_word_stays_on_the_screen(tmp_path):
+    """The HTML edition in Chromium at a phone's width: nothing wider than the viewport."""
+    root = project(tmp_path, "fr")
+    fill(
+        root / "translations/letter/fr.po",
+        lambda m: LONG_WORD if m == "Mr. Vice President," else f"Texte {m}",
+    )
+    assert build(root, "fr", "fr").returncode == 0
+    page = out(root, "fr.html")
+    probe = tmp_path / "probe.html"
+    # a copy with one script that writes the page's scroll width into the DOM
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>document.body.setAttribute('data-width', "
+            "document.documentElement.scrollWidth + 'x' + window.innerWidth)</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    dom = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=412,900",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    scroll, viewport = map(int, re.search(r'data-width="(\d+)x(\d+)"', dom).groups())
+    assert scroll <= viewport, (scroll, viewport)
+
+
+def test_page_count_is_bounded_with_one_line(tmp_path, monkeypatch):
+    html = f"<html><body>{'<p>line</p>' * 400}</body></html>"
+    with pytest.raises(PipelineError, match=r"\d+ pages, more than the maximum of 3"):
+        render_pdf(html, tmp_path / "x.pdf", pages=3)
+    assert not (tmp_path / "x.pdf").exists()
+    root = project(tmp_path / "p", "fr")
+    for args, env in ((["--max-pages", "2"], {}), ([], {"LETTER_MAX_PAGES": "2"})):
+        result = run_cli(
+            "editions", "source/letter.txt", "--langs", "fr", "--jobs", "1", *args, cwd=root, env=env
+        )
+        assert result.returncode == 1
+        lines = result.stderr.splitlines()
+        assert len(lines) == 3 and all("pages, more than the maximum of 2" in line for line in lines[:2])
+        assert not list((root / "output" / "letter").glob("*.pdf"))
+    result = run_cli(
+        "editions", "source/letter.txt", "--langs", "fr", cwd=root, env={"LETTER_MAX_PAGES": "x"}
+    )
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "LETTER_MAX_PAGES" in result.stderr
+
+
+# --- one failing edition ---------------------------------------------------------------------
+
+
+def test_a_broken_catalog_fails_its_edition_alone(tmp_path):
+    root = project(tmp_path, "fr ru")
+    fill(root / "translations/letter/fr.po", lambda m: f"Texte {m}")
+    ru = root / "translations/letter/ru.po"
+    ru.write_text(ru.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    result = run_cli("editions", "source/letter.txt", "--langs", "fr ru", "--jobs", "2", cwd=root)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert (
+        len(lines) == 2
+        and lines[0].startswith(f"{ru.relative_to(root)}:")
+        and lines[0].endswith("(ru edition not built)")
+    ), result.stderr
+    assert lines[1].endswith("2 rendered, 0 unchanged, 1 failed (ru)")
+    names = sorted(p.name for p in (root / "output/letter").iterdir())
+    assert names == ["en.html", "en.pdf", "fr.html", "fr.pdf"]  # no index while an edition fails
+
+
+# --- publishing, all or nothing -----------------------------------------------------------------
+
+
+def test_publish_refuses_check_errors_and_swaps_the_folder_whole(tmp_path):
+    root = project(tmp_path, "fr")
+    po = root / "translations/letter/fr.po"
+    shutil.copy(ROOT / "translations/letter/fr.po", po)  # the project's reviewed French
+    assert run_cli("editions", "source/letter.txt", "--langs", "fr", cwd=root).returncode == 0
+    published = root / "output/publish/letter"
+    published.mkdir(parents=True)
+    (published / "de.pdf").write_bytes(b"another language, published before")
+    (published / "fr.pdf").write_bytes(b"an old fr edition")
+    result = run_cli("publish", "source/letter.txt", "--langs", "fr", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in published.iterdir()) == ["de.pdf", "en.html", "en.pdf", "fr.html", "fr.pdf"]
+    assert (published / "fr.pdf").read_bytes() == out(root, "fr.pdf").read_bytes()
+    # a number changed in a reviewed translation: a check error, and no sign-off
+    catalog = read_catalog(po)
+    message = next(m for m in catalog if m.id and re.search(r"\d", m.string))
+    message.string = re.sub(r"\d", "7", message.string)
+    po.write_bytes(catalog_bytes(catalog))
+    assert run_cli("editions", "source/letter.txt", "--langs", "fr", cwd=root).returncode == 0
+    result = run_cli("publish", "source/letter.txt", "--langs", "fr", cwd=root)
+    assert result.returncode == 1
+    assert re.search(
+        r"^  fr: \d+ check errors in translations/letter/fr\.po \(run `make check`\)$", result.stderr, re.M
+    )
+    assert sorted(p.name for p in published.iterdir()) == ["de.pdf", "en.html", "en.pdf"]
+    assert not [p.name for p in published.parent.iterdir() if p.name != "letter"]  # nothing left aside

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,13 +51,36 @@ def letter(sentences: list[str], signatories: list[tuple[str, str]]) -> str:
     return f"Dear Friends,\n\n{body}\n\nWith respect,\n\nThe Undersigned\n\n{sigs}\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+def assert_gnu_valid(path) -> None:
+    """The file passes `msgfmt -c` and `msgcat` writes it back byte for byte."""
+    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout == path.read_bytes()
+
+
+SCENARIO = (
     st.lists(sentence, min_size=1, max_size=5),
     st.lists(st.tuples(person, title), min_size=1, max_size=3),
     st.lists(operation, max_size=14),
 )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*SCENARIO)
 def test_reviewed_translations_survive_any_edit_sequence(tmp_path_factory, sentences, signatories, ops):
+    run_scenario(tmp_path_factory, sentences, signatories, ops)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*SCENARIO)
+def test_reviewed_translations_survive_any_edit_sequence_long(tmp_path_factory, sentences, signatories, ops):
+    run_scenario(tmp_path_factory, sentences, signatories, ops)
+
+
+def run_scenario(tmp_path_factory, sentences, signatories, ops) -> None:
+    """Source edits, translator edits and merges; after every step the .po is
+    GNU-valid, msgcat-stable, and a second merge changes no byte."""
     locale = parse_locale("fr")
     po_path = tmp_path_factory.mktemp("prop") / "fr.po"
     reviewed: dict[tuple[str, str | None], str] = {}  # what translators approved
@@ -65,6 +91,9 @@ def test_reviewed_translations_survive_any_edit_sequence(tmp_path_factory, sente
         existing = read_catalog(po_path) if po_path.exists() else None
         catalog = update_catalog(template, existing, locale)
         po_path.write_bytes(catalog_bytes(catalog))
+        assert_gnu_valid(po_path)
+        again = update_catalog(template, read_catalog(po_path), locale)
+        assert catalog_bytes(again) == po_path.read_bytes(), "a second merge changed the file"
         check(template)
 
     def check(template) -> None:
@@ -90,6 +119,7 @@ def test_reviewed_translations_survive_any_edit_sequence(tmp_path_factory, sente
                     message.flags.discard("fuzzy")
                     reviewed[(message.id, message.context)] = message.string
             po_path.write_bytes(catalog_bytes(catalog))
+            assert_gnu_valid(po_path)
             continue
         if kind in ("review", "draft"):
             catalog = read_catalog(po_path)
@@ -105,6 +135,7 @@ def test_reviewed_translations_survive_any_edit_sequence(tmp_path_factory, sente
                 message.flags.add("fuzzy")
                 reviewed.pop(key, None)
             po_path.write_bytes(catalog_bytes(catalog))
+            assert_gnu_valid(po_path)
             assert message_state(read_catalog(po_path).get(*key)) == (
                 "reviewed" if kind == "review" else "draft"
             )

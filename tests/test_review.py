@@ -81,6 +81,27 @@ def test_review_sheet_escapes_and_shows_mt_provenance(shipped):
     assert "MT alternative 1: Nous sommes" in html
 
 
+def test_review_sheet_shows_control_and_bidi_characters(shipped):
+    """Raw ESC, SOH or a right-to-left override in the sheet would hide what the reviewer must see."""
+    spoil(shipped, "fr", "We stand at a historic crossroads.", "Nous\x1b[31m sommes\x01 \u202eexe.cba <b>")
+    catalog_path = shipped / "translations/letter/fr.po"
+    catalog = read_catalog(catalog_path)
+    catalog["Mr. Vice President,"].user_comments = ["MT alternative 1: x\x07y"]
+    catalog_path.write_bytes(catalog_bytes(catalog))
+    run_cli("review", "source/letter.txt", "--langs", "fr", cwd=shipped, check=True)
+    html = (shipped / "output/letter/review/fr.html").read_text(encoding="utf-8")
+    assert not set(html) & {"\x1b", "\x01", "\x07", "\u202e"}
+    doc = tinyhtml5.parse(html)
+    first = doc.findall(f".//{XHTML}tbody/{XHTML}tr")[0]
+    cell = "".join(first.findall(f"{XHTML}td")[2].itertext())
+    assert cell == "Nous\u241b[31m sommes\u2401 ⟨U+202E⟩exe.cba <b>"
+    marks = [span.get("title") for span in first.iter(f"{XHTML}span") if span.get("class") == "ctl"]
+    assert marks == ["U+001B ESCAPE", "U+0001 (control)", "U+202E RIGHT-TO-LEFT OVERRIDE"]
+    findings = "".join(first.findall(f"{XHTML}td")[4].itertext())
+    assert "[control]" in findings and "[bidi]" in findings
+    assert 'MT alternative 1: x<span class="ctl" title="U+0007 (control)">\u2407</span>y' in html
+
+
 def test_review_sheet_screenshot_is_readable(shipped, tmp_path):
     spoil(shipped, "az", "We stand at a historic crossroads.", "Biz tarixi yol ayrıcındayıq 1.")
     run_cli("review", "source/letter.txt", "--langs", "az", cwd=shipped, check=True)
@@ -194,11 +215,8 @@ def test_pseudo_edition_is_always_a_draft_and_never_published(shipped):
         "fr",
         "--lang",
         "en fr",
-        "--html-only",
         cwd=shipped,
         check=True,
-    )
-    for name in ("en.pdf", "fr.pdf"):
-        (shipped / "output/letter" / name).write_bytes(b"%PDF")
+    )  # publish copies only PDFs rendered from the current HTML: no stand-in files
     run_cli("publish", "source/letter.txt", "--langs", "fr", cwd=shipped, check=True)
     assert not list((shipped / "output/publish/letter").glob("en-XA*"))

@@ -262,11 +262,13 @@ def test_title_keeps_abbreviation_period():
     assert doc.signatories[0].title.text == "Director, Acme Inc."
 
 
-def test_numbered_points_inside_the_letter_are_paragraphs():
+def test_numbered_points_inside_the_letter_are_list_items():
     doc = segment_letter(
         "Dear All,\n\n1. We ask this.\n\nAnd more text.\n\nRegards,\n\nUs\n\n1. Ann Lee – Chair\n"
     )
-    assert kinds(doc) == ["salutation", "paragraph", "paragraph", "closing", "signature", "signatory"]
+    assert kinds(doc) == ["salutation", "item", "paragraph", "closing", "signature", "signatory"]
+    item = doc.blocks[1]
+    assert item.marker == "1." and [s.text for s in item.sentences] == ["We ask this."]
 
 
 def test_lf_and_crlf_give_the_same_document():
@@ -311,19 +313,25 @@ def test_signatory_numbers_must_be_in_sequence():
 def test_cli_json_shape():
     result = run_cli("segment", SEED, "--json", check=True)
     data = json.loads(result.stdout)
-    assert set(data) == {"date", "blocks"}
-    assert data["date"] == "2026-02-09"
+    assert set(data) == {"date", "format", "title", "notices", "blocks"}
+    assert (data["date"], data["format"], data["title"], data["notices"]) == ("2026-02-09", "text", None, [])
     assert data["blocks"][0] == {"kind": "lead", "sentences": [data["blocks"][0]["sentences"][0]]}
     assert data["blocks"][-45] == {
         "kind": "signatory",
         "number": 1,
         "name": "Ramil Iskandarli",
         "title": "Chairman of the Board of the Azerbaijan National NGO Forum",
+        "entity": "person",
+        "section": None,
     }
     allowed = {"lead", "intro", "salutation", "paragraph", "closing", "signature", "signatory"}
     for block in data["blocks"]:
         assert block["kind"] in allowed
-        keys = {"kind", "number", "name", "title"} if block["kind"] == "signatory" else {"kind", "sentences"}
+        keys = (
+            {"kind", "number", "name", "title", "entity", "section"}
+            if block["kind"] == "signatory"
+            else {"kind", "sentences"}
+        )
         assert set(block) == keys
 
 

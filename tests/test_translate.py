@@ -20,7 +20,7 @@ from conftest import ROOT, SECOND, SEED, run_cli
 from pipeline.catalog import catalog_bytes, read_catalog
 from pipeline.models import argos, sha256_of
 from pipeline.segment import load_document
-from pipeline.translate import mask_numbers, translate_catalog, unmask_numbers
+from pipeline.translate import decoding_limit, journal_path, mask_numbers, translate_catalog, unmask_numbers
 from pipeline.translit import transliterate_name
 
 LINES = [
@@ -150,7 +150,7 @@ def test_identity_model_drafts_equal_their_sources(tmp_path, packages):
                 continue
             assert message.fuzzy, message.id
             if message.id in names:
-                expected = transliterate_name(message.id) if lang == "ru" else message.id
+                expected = transliterate_name(message.id, "ru") if lang == "ru" else message.id
                 assert message.string == expected
                 assert not any(c.startswith("MT ") for c in message.user_comments)
                 assert message.user_comments[0].startswith("Name draft")
@@ -258,6 +258,10 @@ def test_names_never_reach_the_model_and_numbers_are_masked(tmp_path, packages):
     assert any("August NUM0, NUM1, in Washington" in text for text in recorder.seen)
 
 
+def mt_drafts(catalog) -> list:
+    return [m for m in catalog if m.string and any(c.startswith("MT draft") for c in m.user_comments)]
+
+
 def test_an_interrupted_run_keeps_finished_batches_and_resumes(tmp_path, packages):
     root, _ = project(tmp_path, "fr")
     po = root / "translations/letter/fr.po"
@@ -269,23 +273,69 @@ def test_an_interrupted_run_keeps_finished_batches_and_resumes(tmp_path, package
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        translate_catalog(doc, "fr", po, lambda lang: package, on_result=interrupt, save_every=3)
-    catalog = read_catalog(po)  # valid after the interruption
-    mt = [m for m in catalog if m.string and any(c.startswith("MT draft") for c in m.user_comments)]
-    assert 6 <= len(mt) < 75
+        translate_catalog(doc, "fr", po, lambda lang: package, on_result=interrupt, batch_size=3)
+    catalog = read_catalog(po)  # valid after the interruption, finished batches saved into it
+    mt = mt_drafts(catalog)
+    assert 9 <= len(mt) < 75 and len(mt) % 3 == 0  # whole batches of 3: the third was journaled first
     assert all(m.string == m.id and m.fuzzy for m in mt)
+    assert not journal_path(po).exists()  # merged into the catalog, so gone
     report = translate_catalog(doc, "fr", po, lambda lang: package)
-    assert report.translated == 75 - len(mt) and report.names == 0
+    assert report.translated == 75 - len(mt) and report.names == 0 and report.resumed == 0
     catalog = read_catalog(po)
     assert all(m.string and m.fuzzy for m in catalog if m.id)
     assert all(m.string == m.id for m in catalog if m.id)
+
+
+def test_a_journal_is_applied_only_to_entries_still_untranslated(tmp_path, packages):
+    """What a kill -9 leaves (a journal, an untouched catalog) is resumed, never over a person's work."""
+    root, _ = project(tmp_path, "fr")
+    po = root / "translations/letter/fr.po"
+    catalog = read_catalog(po)
+    person = "We stand at a historic crossroads."
+    catalog[person].string = "Nous sommes à un carrefour historique."
+    po.write_bytes(catalog_bytes(catalog))
+    resumed = "Ramil Iskandarli"
+    records = [
+        {"kind": "mt", "msgctxt": None, "msgid": person, "msgstr": "JOURNAL", "comments": ["MT draft, x"]},
+        {"kind": "name", "msgctxt": None, "msgid": resumed, "msgstr": "R. I.", "comments": ["Name draft: x"]},
+        # an older version of the letter: no such msgid now
+        {"kind": "mt", "msgctxt": None, "msgid": "A sentence no longer here.", "msgstr": "X", "comments": []},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    journal_path(po).write_text("\n".join(lines) + '\n{"kind": "mt", "msgid": "We', encoding="utf-8")
+    package = load_package(packages / "translate-en_fr-0_1.argosmodel", tmp_path)
+    doc = load_document(root / "source/letter.txt")
+    report = translate_catalog(doc, "fr", po, lambda lang: package)
+    assert report.resumed == 1
+    catalog = read_catalog(po)
+    assert (catalog[person].string, catalog[person].fuzzy) == (
+        "Nous sommes à un carrefour historique.",
+        False,
+    )
+    assert catalog[resumed].string == "R. I." and catalog[resumed].fuzzy
+    assert catalog[resumed].user_comments == ["Name draft: x"]
+    assert report.names == 44 and report.translated == 74
+    assert "A sentence no longer here." not in po.read_text(encoding="utf-8")
+    assert not journal_path(po).exists()
+
+
+def test_decoding_length_is_bounded_by_the_input(tmp_path, random_packages):
+    """A random model never emits the end token: it must stop at the bound tied to its input."""
+    root, _ = project(tmp_path, "fr")
+    package = load_package(random_packages / "translate-en_fr-0_1.argosmodel", tmp_path)
+    doc = load_document(root / "source/letter.txt")
+    report = translate_catalog(doc, "fr", root / "translations/letter/fr.po", lambda lang: package)
+    lengths = report.output_lengths
+    assert len(lengths) == report.translated == 75
+    assert max(lengths) <= decoding_limit(report.longest_input)
+    assert sorted(lengths)[len(lengths) // 2] < 128  # CTranslate2's default would decode all to 256
+    assert decoding_limit(3) == 16 and decoding_limit(500) == 256
 
 
 def test_killed_run_leaves_a_valid_catalog_and_a_rerun_completes(tmp_path, packages):
     root, env = project(tmp_path, "fr")
     run_cli("models", "--langs", "fr", "--from-dir", packages, cwd=root, env=env, check=True)
     po = root / "translations/letter/fr.po"
-    first = po.read_bytes()
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "translate", "source/letter.txt", "--langs", "fr"],
         cwd=root,
@@ -294,11 +344,15 @@ def test_killed_run_leaves_a_valid_catalog_and_a_rerun_completes(tmp_path, packa
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
-    while po.read_bytes() == first and process.poll() is None and time.monotonic() < deadline:
+    journal = journal_path(po)
+    while not journal.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=60)
-    read_catalog(po)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 130:  # stopped mid-run: finished batches are in the catalog
+        assert b"interrupted; finished batches are saved" in err
+        assert sum(m.fuzzy for m in read_catalog(po) if m.string) >= 45
+    assert not journal.exists()
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)]).returncode == 0
     run_cli("translate", "source/letter.txt", "--langs", "fr", cwd=root, env=env, check=True)
     catalog = read_catalog(po)
@@ -343,7 +397,7 @@ def test_lost_or_changed_numbers_are_detected():
     ],
 )
 def test_russian_transliteration_of_names(latin, cyrillic):
-    assert transliterate_name(latin) == cyrillic
+    assert transliterate_name(latin, "ru", origin="az") == cyrillic
 
 
 def test_models_install_from_an_argos_index(tmp_path, packages):

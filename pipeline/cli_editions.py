@@ -1,0 +1,98 @@
+"""Edition commands: render, index, publish, pseudo-translation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .cli_common import langs_arg
+from .errors import PipelineError
+from .segment import load_document
+
+
+def edition_langs(value: str) -> list[str]:
+    from .editions import SOURCE_LANG
+
+    return [SOURCE_LANG] + [lang for lang in langs_arg(value) if lang != SOURCE_LANG]
+
+
+def cmd_edition(args: argparse.Namespace) -> int:
+    from .editions import build_language
+
+    langs = edition_langs(args.langs)
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    for lang in args.lang.split():
+        if lang not in langs:
+            raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
+        edition = build_language(
+            doc, lang, langs, args.translations, out, pdf=not args.html_only, pages=args.max_pages
+        )
+        print(f"{out / lang}.html{'' if args.html_only else ' + .pdf'}: {edition.state_label}")
+    return 0
+
+
+def cmd_editions(args: argparse.Namespace) -> int:
+    from .editions import build_editions
+
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    results = build_editions(
+        doc, edition_langs(args.langs), args.translations, out, args.jobs, pages=args.max_pages
+    )
+    failed = [r for r in results if r.error]
+    for result in results:
+        if result.error:
+            print(result.error, file=sys.stderr)
+        elif result.rendered:
+            print(f"{out / result.lang}.html + .pdf: {result.state}")
+    rendered = sum(r.rendered for r in results)
+    unchanged = len(results) - rendered - len(failed)
+    summary = f"{out / 'index.html'}: {rendered} rendered, {unchanged} unchanged"
+    if failed:
+        summary += f", {len(failed)} failed ({' '.join(r.lang for r in failed)})"
+    print(summary, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .editions import build_index
+
+    doc = load_document(args.source)
+    out = args.output / doc.name
+    editions = build_index(doc, edition_langs(args.langs), args.translations, out)
+    print(
+        f"{out / 'index.html'}: {sum(e.final for e in editions)} final, {sum(not e.final for e in editions)} draft"
+    )
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .editions import publish
+
+    doc = load_document(args.source)
+    target = args.publish / doc.name
+    blockers = publish(doc, edition_langs(args.langs), args.translations, args.output / doc.name, target)
+    if blockers:
+        print(f"not published: {len(blockers)}; the others are in {target}", file=sys.stderr)
+        for line in blockers:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"all editions final; published to {target}")
+    return 0
+
+
+def cmd_pseudo(args: argparse.Namespace) -> int:
+    from .catalog import catalog_bytes
+    from .editions import PSEUDO_LANG, build_language
+    from .fileio import atomic_write
+    from .pseudo import pseudo_catalog, pseudo_path
+
+    doc = load_document(args.source)
+    catalog = pseudo_catalog(doc)
+    atomic_write(pseudo_path(args.output, doc.name), catalog_bytes(catalog))
+    langs = [*edition_langs(args.langs), PSEUDO_LANG]
+    out = args.output / doc.name
+    build_language(doc, PSEUDO_LANG, langs, args.translations, out, catalog=catalog)
+    print(f"{out / PSEUDO_LANG}.html + .pdf: pseudo-translation (always a draft)")
+    return 0

@@ -1,0 +1,71 @@
+"""Stage 5: document + catalogs -> HTML and PDF editions (Jinja2, WeasyPrint, Babel).
+
+An edition is *final* only when every entry of its catalog is reviewed;
+otherwise it is a *draft* and looks like one on every page. The package:
+``model`` (what an edition shows), ``render`` (HTML), ``fonts`` (glyph
+coverage), ``pdf`` (WeasyPrint, content key), ``build`` (what to render),
+``publish`` (all-or-nothing copy of the final editions).
+"""
+
+from .build import Result, build_editions, build_index, build_language, write_index
+from .fonts import FONT_FAMILY, check_glyphs, font_coverage, font_files
+from .model import PSEUDO_LANG, SOURCE_LANG, Edition, Text, build_edition, edition_for, load_catalog
+from .pdf import (
+    DEFAULT_MAX_PAGES,
+    MAX_PAGES_ENV,
+    max_pages,
+    pdf_identifier,
+    pdf_key,
+    project_url_fetcher,
+    render_pdf,
+)
+from .publish import publish
+from .render import (
+    CACHE,
+    TEMPLATES,
+    colophon,
+    edition_date,
+    language_name,
+    render_html,
+    render_index,
+    template_environment,
+    ui_strings,
+    ui_translations,
+)
+
+__all__ = [
+    "CACHE",
+    "DEFAULT_MAX_PAGES",
+    "FONT_FAMILY",
+    "MAX_PAGES_ENV",
+    "PSEUDO_LANG",
+    "SOURCE_LANG",
+    "TEMPLATES",
+    "Edition",
+    "Result",
+    "Text",
+    "build_edition",
+    "build_editions",
+    "build_index",
+    "build_language",
+    "check_glyphs",
+    "colophon",
+    "edition_date",
+    "edition_for",
+    "font_coverage",
+    "font_files",
+    "language_name",
+    "load_catalog",
+    "max_pages",
+    "pdf_identifier",
+    "pdf_key",
+    "project_url_fetcher",
+    "publish",
+    "render_html",
+    "render_index",
+    "render_pdf",
+    "template_environment",
+    "ui_strings",
+    "ui_translations",
+    "write_index",
+]

@@ -1,0 +1,173 @@
+"""Edition and index HTML: the Jinja2 templates and their own interface strings."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import os
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.support import Translations
+
+from ..catalog import read_catalog
+from ..document import Document
+from ..errors import PipelineError
+from ..locales import bcp47, direction, ui_catalog_path
+from ..locales import language_name as own_language_name
+from ..typography import typeset
+from .model import PSEUDO_LANG, Edition
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates"
+CACHE = ROOT / "output" / ".cache"  # derived data only: safe to delete
+# The template's own strings, for the glyph check (see ui_strings).
+UI_IDS = (
+    "Open letter",
+    "Draft",
+    "Machine translation, not reviewed",
+    "Not translated; shown in English",
+    "Page {page} of {pages}",
+    "Signatories",
+    "Other languages",
+    "The approved translation has changed since its sign-off",
+)
+
+
+@cache
+def ui_translations(lang: str) -> Translations:
+    """The template's own strings ("Page 1 of 3", "Draft"), from templates/ui/<lang>.po."""
+    path = ui_catalog_path(lang, TEMPLATES / "ui")  # zh_TW -> zh_Hant.po, pt_PT -> pt.po
+    if path is None:
+        return Translations()  # English
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalog(path))
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def _split_placeholders(text: str, **values: str) -> list[tuple[str, str]]:
+    """Split "Page {page} of {pages}" into [("text","Page "), ("page",""), ...]."""
+    parts: list[tuple[str, str]] = []
+    rest = text
+    while "{" in rest:
+        before, _, after = rest.partition("{")
+        name, _, rest = after.partition("}")
+        if before:
+            parts.append(("text", before))
+        parts.append((name, values.get(name, "")))
+    if rest:
+        parts.append(("text", rest))
+    return parts
+
+
+def _render_inline(text: str):
+    """readers.markup.render_inline, imported on first use: markdown-it costs a plain-text letter's
+    editions about a tenth of a second of start-up otherwise."""
+    from ..readers.markup import render_inline
+
+    return render_inline(text)
+
+
+@cache
+def template_environment() -> jinja2.Environment:
+    bytecode = None
+    with contextlib.suppress(OSError):  # compiled templates, reused by the next process
+        (CACHE / "jinja").mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(CACHE / "jinja"))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=bytecode,
+        # Autoescape every template, whatever its name: select_autoescape()
+        # would leave "*.html.j2" unescaped.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["placeholders"] = _split_placeholders
+    env.filters["typeset"] = typeset
+    env.filters["bcp47"] = bcp47  # lang/hreflang attributes: pt_BR -> pt-BR
+    env.filters["inline"] = _render_inline  # segment markup -> escaped HTML (readers/markup.py)
+    return env
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself, capitalised (Babel: "français" -> "Français")."""
+    if lang == PSEUDO_LANG:
+        return f"Pseudo ({PSEUDO_LANG})"
+    return own_language_name(lang)  # in itself, as a language, not a country (pipeline.locales)
+
+
+def edition_date(edition: Edition) -> str:
+    return format_date(edition.date, format="long", locale=edition.locale) if edition.date else ""
+
+
+def colophon(edition: Edition) -> str:
+    """ "Russian translation reviewed by …, date, source version …" for a signed-off final edition."""
+    if not (edition.final and edition.signoff):
+        return ""
+    text = ui_translations(edition.lang).gettext(
+        "{language} translation reviewed by {name}, {date}, source version {version}"
+    )
+    try:
+        signed = datetime.date.fromisoformat(edition.signoff.date)
+    except ValueError as exc:  # read_signoffs checks dates; this guards a sign-off built elsewhere
+        raise PipelineError(
+            "signoff.json",
+            f"{edition.lang}: sign-off date {edition.signoff.date!r} is not a date (YYYY-MM-DD)",
+        ) from exc
+    return text.format(
+        language=own_language_name(edition.lang, standalone=False),  # inside a sentence
+        name=edition.signoff.by,
+        date=format_date(signed, format="long", locale=edition.locale),
+        version=edition.signoff.source_sha256[:12],
+    )
+
+
+def _created(edition: Edition) -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return edition.date.isoformat() if edition.date else ""  # no date: no date anywhere
+
+
+def render_html(edition: Edition, langs: list[str]) -> str:
+    """The HTML edition (also the PDF's source)."""
+    translations = ui_translations(edition.lang)
+    signature = next((b for b in edition.blocks if b["kind"] == "signature"), None)
+    author = " ".join(t.text for t in signature["segments"]) if signature else ""
+    template = template_environment().get_template("edition.html.j2")
+    return template.render(
+        edition=edition,
+        _=translations.gettext,
+        date_text=edition_date(edition),
+        author=author,
+        created=_created(edition),
+        langs=langs,
+        language_name=language_name,
+        text_direction=direction(edition.lang),
+        lang_class=edition.lang.split("_")[0],
+        colophon=colophon(edition),
+    )
+
+
+def render_index(doc: Document, editions: list[Edition]) -> str:
+    template = template_environment().get_template("index.html.j2")
+    return template.render(
+        letter=doc.name,
+        editions=editions,
+        date_text=edition_date(editions[0]) if editions else "",
+        language_name=language_name,
+        created=_created(editions[0]) if editions else "",
+    )
+
+
+def ui_strings(edition: Edition) -> list[str]:
+    """The template's text for this language, for the glyph check."""
+    t = ui_translations(edition.lang)
+    return [t.gettext(i) for i in UI_IDS] + [edition_date(edition), colophon(edition)]

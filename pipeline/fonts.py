@@ -1,0 +1,221 @@
+"""Fonts for every script, resolved through fontconfig (as WeasyPrint resolves them).
+
+An edition's text decides its font stack: the serif for Latin, Greek and
+Cyrillic, then the Noto face of each other script the text uses (Noto Naskh
+Arabic, Noto Serif Hebrew, Noto Serif CJK for the language's Han variant,
+Noto Serif Devanagari, ...), then, for any character still uncovered (emoji,
+symbols), whatever font fontconfig knows that has it. :func:`uncovered` names
+the characters no font of a stack can draw, from the fonts' own cmaps
+(fontTools), cached by file, size and time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.unicodedata import script as char_script
+from fontTools.unicodedata import script_name
+
+from .errors import PipelineError
+from .locales import likely_script, split_tag
+
+BASE_FAMILY = "Noto Serif"  # Latin, Greek, Cyrillic
+# Scripts whose Noto face is not "Noto Serif <Script name>" (or has a better choice first).
+SCRIPT_FAMILIES = {
+    "Arab": ("Noto Naskh Arabic", "Noto Sans Arabic"),
+    "Hebr": ("Noto Serif Hebrew", "Noto Sans Hebrew"),
+    "Hang": ("Noto Serif CJK KR", "Noto Sans CJK KR"),
+    "Hira": ("Noto Serif CJK JP", "Noto Sans CJK JP"),
+    "Kana": ("Noto Serif CJK JP", "Noto Sans CJK JP"),
+    "Bopo": ("Noto Serif CJK TC", "Noto Sans CJK TC"),
+}
+# The Han face follows the language: Japanese, Korean, Traditional or Simplified forms.
+HAN_FAMILIES = {
+    "ja": ("Noto Serif CJK JP", "Noto Sans CJK JP"),
+    "ko": ("Noto Serif CJK KR", "Noto Sans CJK KR"),
+    "Hant": ("Noto Serif CJK TC", "Noto Sans CJK TC"),
+    "HK": ("Noto Serif CJK HK", "Noto Sans CJK HK"),
+    "Hans": ("Noto Serif CJK SC", "Noto Sans CJK SC"),
+}
+# Preferred for characters no script face covers (emoji, symbols), before any other font.
+FALLBACK_FAMILIES = (
+    "Noto Serif",
+    "Noto Sans",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols2",
+    "Noto Color Emoji",
+    "Symbola",
+)
+# Characters that need no glyph of their own: spaces, controls, format characters
+# (joiners, bidi controls, tags) and variation selectors (which pick a glyph, e.g. emoji style).
+IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+VARIATION_SELECTORS = frozenset([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    path: Path
+    index: int = 0  # the face inside a TrueType collection (.ttc)
+
+
+def _escape(family: str) -> str:
+    """A family name inside a fontconfig pattern (\\ - : , are special)."""
+    return "".join("\\" + c if c in "\\-:," else c for c in family)
+
+
+def _fc(*args: str) -> str:
+    try:
+        result = subprocess.run(args, capture_output=True, text=True, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PipelineError(None, f"cannot query fontconfig ({args[0]}): {exc}") from exc
+    return result.stdout
+
+
+@cache
+def find_face(family: str, style: str = "Regular") -> FontFace | None:
+    """The installed face of a family (fc-match), or None when fontconfig would substitute another."""
+    out = _fc("fc-match", "--format=%{family}\t%{file}\t%{index}", f"{_escape(family)}:style={style}")
+    families, _, rest = out.partition("\t")
+    path, _, index = rest.partition("\t")
+    if family not in families.split(",") or not path:
+        return None
+    return FontFace(family, Path(path), int(index or 0))
+
+
+@cache
+def faces_with(codepoint: int, style: str = "Regular") -> tuple[FontFace, ...]:
+    """Every installed face that has a character (fc-list :charset=), preferred families first."""
+    out = _fc("fc-list", "--format=%{family}\t%{style}\t%{file}\t%{index}\n", f":charset={codepoint:x}")
+    faces = []
+    for line in out.splitlines():
+        families, styles, path, index = [*line.split("\t"), "", "", ""][:4]
+        if path:
+            faces.append(
+                (
+                    families.split(",")[0],
+                    styles.split(","),
+                    FontFace(families.split(",")[0], Path(path), int(index or 0)),
+                )
+            )
+
+    def rank(item: tuple[str, list[str], FontFace]) -> tuple[int, int, str, str]:
+        family, styles, face = item
+        preferred = FALLBACK_FAMILIES.index(family) if family in FALLBACK_FAMILIES else len(FALLBACK_FAMILIES)
+        return (preferred, 0 if style in styles else 1, family, str(face.path))
+
+    return tuple(face for _family, _styles, face in sorted(faces, key=rank))
+
+
+def _families_for(script: str, lang: str) -> tuple[str, ...]:
+    if script == "Hani":
+        language, _script, region, _variant = split_tag(lang)
+        if language in HAN_FAMILIES:
+            return HAN_FAMILIES[language]
+        if region in ("HK", "MO"):
+            return HAN_FAMILIES["HK"]
+        return HAN_FAMILIES["Hant"] if likely_script(lang) == "Hant" else HAN_FAMILIES["Hans"]
+    if script in SCRIPT_FAMILIES:
+        return SCRIPT_FAMILIES[script]
+    name = script_name(script, default=script).replace("_", " ")
+    return (f"Noto Serif {name}", f"Noto Sans {name}")
+
+
+def scripts_of(texts: Iterable[str]) -> list[str]:
+    """ISO 15924 scripts of the texts' letters and marks, in order of appearance (Common aside)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for char in text:
+            found = char_script(char)
+            if found not in ("Zyyy", "Zinh", "Zzzz", "Latn", "Grek", "Cyrl"):
+                seen.setdefault(found)
+    return list(seen)
+
+
+def font_stack(texts: Iterable[str], lang: str, style: str = "Regular") -> list[FontFace]:
+    """The faces an edition of ``lang`` with these texts needs, in CSS font-family order.
+
+    The language's own script face comes first (an Arabic edition's digits and
+    punctuation are Naskh's), then Noto Serif, then each other script's face
+    as it appears, then fallbacks that fontconfig finds for what is left.
+    """
+    texts = list(texts)
+    scripts = scripts_of(texts)
+    own = likely_script(lang)
+    own = "Hani" if own in ("Hans", "Hant", "Jpan") else ("Hang" if own == "Kore" else own)
+    order = ([own] if own not in ("Latn", "Grek", "Cyrl") else []) + [BASE_FAMILY] + scripts
+    stack: list[FontFace] = []
+    for item in dict.fromkeys(order):
+        families = (item,) if item == BASE_FAMILY else _families_for(item, lang)
+        for family in families:
+            face = find_face(family, style)
+            if face is not None:
+                if face not in stack:
+                    stack.append(face)
+                break
+    for _char, codepoint in uncovered(texts, stack):
+        if any(codepoint in coverage(face) for face in stack):
+            continue
+        for face in faces_with(codepoint, style):
+            if codepoint in coverage(face):
+                stack.append(face)
+                break
+    return stack
+
+
+@cache
+def _cmap(path: str, index: int, size: int, mtime_ns: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def coverage(face: FontFace) -> frozenset[int]:
+    """Code points a face has glyphs for (its cmap), cached by file, size and time."""
+    stat = face.path.stat()
+    return _cmap(str(face.path), face.index, stat.st_size, stat.st_mtime_ns)
+
+
+def needs_glyph(char: str) -> bool:
+    """Whether a character must have a glyph (spaces, controls, joiners and selectors need not)."""
+    return unicodedata.category(char) not in IGNORED_CATEGORIES and ord(char) not in VARIATION_SELECTORS
+
+
+def uncovered(texts: Iterable[str], stack: list[FontFace]) -> list[tuple[str, int]]:
+    """(character, code point) of every character no face of the stack has, in order of appearance."""
+    covered = frozenset().union(*(coverage(face) for face in stack)) if stack else frozenset()
+    missing: dict[str, None] = {}
+    for text in texts:
+        for char in text:
+            if ord(char) not in covered and needs_glyph(char):
+                missing.setdefault(char)
+    return [(char, ord(char)) for char in missing]
+
+
+def missing_glyphs(items: Iterable[tuple[str, str]], stack: list[FontFace]) -> list[tuple[str, int, str]]:
+    """(character, code point, entry) for each uncovered character, with the first entry that has it.
+
+    ``items`` are (text, entry) pairs, the entry naming where the text comes
+    from (a msgid, "(interface)"), for the glyph gate's message.
+    """
+    items = list(items)
+    missing = dict(uncovered([text for text, _entry in items], stack))
+    found: dict[str, tuple[str, int, str]] = {}
+    for text, entry in items:
+        for char in text:
+            if char in missing and char not in found:
+                found[char] = (char, missing[char], entry)
+    return list(found.values())
+
+
+def css_font_family(stack: list[FontFace], generic: str = "serif") -> str:
+    """A CSS ``font-family`` value for a stack: ``"Noto Serif", "Noto Naskh Arabic", serif``."""
+    names = dict.fromkeys(face.family for face in stack)
+    quoted = ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' for name in names]
+    return ", ".join([*quoted, generic])

@@ -1,0 +1,256 @@
+"""Writing gettext PO files byte for byte as GNU gettext's ``msgcat`` does.
+
+Hand-written because no Python PO library writes what msgcat writes (see
+docs/design.md, "PO files"). The line breaking itself (Unicode UAX #14, as
+libunistring does it for gettext) comes from ``unicode_segmentation_rs``, the
+library translate-toolkit and Weblate use for the same job; this module adds
+gettext 0.21's greedy filling and its few differences.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from unicode_segmentation_rs import line_breaks
+
+from .fileio import write_if_changed
+
+PAGE_WIDTH = 79  # GNU gettext's default --width
+# Headers that change on every run; two catalogs differing only here are the same.
+VOLATILE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date|Generated-By): .*\\n"\n', re.M)
+
+_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
+_ESCAPES |= {"\\": "\\\\", '"': '\\"'}
+_ESCAPE_RE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+# GNU's order of the flags it knows (write-po.c); flags it does not know come
+# last, sorted, so that ours (say ignore-length) are kept.
+_FORMATS = [
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+]
+_FLAG_ORDER = {"fuzzy": 0} | {
+    flag: i for i, name in enumerate(_FORMATS, start=1) for flag in (f"{name}-format", f"no-{name}-format")
+}
+_FLAG_ORDER |= {"wrap": 1000, "no-wrap": 1000}
+
+
+def _escape(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    # libunistring's uc_width: wide East Asian 2, marks and controls 0.
+    if unicodedata.east_asian_width(char) in "WF":
+        return 2
+    if unicodedata.category(char) in ("Mn", "Me", "Cc", "Cf", "Zl", "Zp"):
+        return 0
+    return 1
+
+
+# Column width of each ASCII byte: printable 1, control 0.
+_ASCII_WIDTHS = bytes(1 if 32 <= b < 127 else 0 for b in range(256))
+
+
+def _widths(portion: str) -> list[int]:
+    if portion.isascii():
+        return list(portion.encode("ascii").translate(_ASCII_WIDTHS))
+    return list(map(_char_width, portion))
+
+
+def _break_points(portion: str, width: int, startcol: int) -> list[int]:
+    """Where GNU gettext breaks an escaped string: libunistring's greedy
+    ``ulc_width_linebreaks`` over the UAX #14 break opportunities, never
+    inside an escape sequence nor before a final ``\\n``."""
+    if portion.isascii() and len(portion) <= width - startcol:
+        return []  # fits
+    columns = [0, *itertools.accumulate(_widths(portion))]
+    if columns[-1] <= width - startcol:
+        return []
+    opportunities = line_breaks(portion)
+    if not portion.isascii():
+        char_at, index = {}, 0
+        for i, char in enumerate(portion):
+            char_at[index] = i
+            index += len(char.encode("utf-8"))
+        opportunities = [(char_at[o], hard) for o, hard in opportunities if o in char_at]
+    allowed = [offset for offset, _ in opportunities]
+    # After U+2028, U+2029 or U+0085 (mandatory breaks) libunistring starts
+    # counting columns afresh, though write-po.c breaks no line there.
+    mandatory = {offset for offset, hard in opportunities if hard and offset < len(portion)}
+    # gettext 0.21's libunistring breaks between "." (IS) and a letter
+    # ("example.|com"), which UAX #14 now forbids; tests compare with msgcat.
+    extra = {m.start() + 1 for m in _IS_LETTER.finditer(portion)}
+    banned = {0, len(portion)}
+    if "\\" in portion:  # never inside an escape sequence, nor before a final \n
+        banned |= {m.start() + 1 for m in _ESCAPE_PAIR.finditer(portion)}
+        if portion.endswith("\\n"):
+            banned.add(len(portion) - 2)
+    if extra:
+        allowed = sorted(set(allowed) | extra)
+    allowed = [p for p in allowed if p not in banned]
+    breaks: list[int] = []
+    last: int | None = None
+    column, start = startcol, 0
+    for position in [*allowed, len(portion)]:
+        piece = columns[position] - columns[start]
+        if last is not None and column + piece > width:
+            breaks.append(last)
+            column = 0
+        if position in mandatory:
+            last, column, start = None, 0, position
+        else:
+            last, column, start = position, column + piece, position
+    return breaks
+
+
+_IS_LETTER = re.compile(r"[.,:;](?=[^\W\d_]|[#&*<=>@^_`|~])")
+_ESCAPE_PAIR = re.compile(r"\\.")
+
+
+def _split(portion: str, breaks: list[int]) -> list[str]:
+    bounds = [0, *breaks, len(portion)]
+    return [portion[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _string_lines(prefix: str, keyword: str, text: str, wrap: bool = True) -> list[str]:
+    """``keyword "text"`` as GNU gettext's write-po.c writes it at 79 columns.
+
+    The text is split after each newline; each part is broken where UAX #14
+    allows. The first line is left empty (``msgid ""``) when the text has an
+    inner newline or does not fit after the keyword.
+    """
+    parts = text.split("\n")
+    portions = [p + "\n" for p in parts[:-1]]
+    if parts[-1] or not portions:
+        portions.append(parts[-1])
+    escaped = [_escape(p) for p in portions]
+    width = (PAGE_WIDTH if wrap else 1 << 30) - 1 - (len(prefix) + 1)  # room for both quotes
+    first = len(keyword) + 1
+    if len(escaped) == 1 and first <= width and not _break_points(escaped[0], width, first):
+        return [f'{prefix}{keyword} "{escaped[0]}"']
+    lines = [f'{prefix}{keyword} ""']
+    for portion in escaped:
+        lines.extend(f'{prefix}"{piece}"' for piece in _split(portion, _break_points(portion, width, 0)))
+    return lines
+
+
+def _comment_lines(marker: str, comments) -> list[str]:
+    return [f"{marker} {c}" if c else marker for text in comments for c in str(text).split("\n")]
+
+
+def _reference_lines(locations) -> list[str]:
+    if not locations:
+        return []
+    lines, current, column = [], "#:", 2
+    for filename, lineno in locations:
+        ref = f"{filename}:{lineno}" if lineno not in (None, "") else str(filename)
+        if column > 2 and column + len(ref) + 1 > PAGE_WIDTH:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += len(ref) + 1
+    return [*lines, current]
+
+
+def _ordered_flags(flags) -> list[str]:
+    return sorted(flags, key=lambda f: (_FLAG_ORDER.get(f, 2000), f))
+
+
+def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
+    wrap = "no-wrap" not in message.flags
+    lines = _comment_lines("#", message.user_comments)
+    if not obsolete:  # msgmerge leaves them out; translate-toolkit would drop them
+        lines += _comment_lines("#.", message.auto_comments)
+        lines += _reference_lines(message.locations)
+    flags = message.flags
+    if message.id and not _has_text(message.string):
+        flags = flags - {"fuzzy"}  # GNU gettext: an untranslated entry is not fuzzy
+    flags = _ordered_flags(flags)
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    previous_prefix = "#~| " if obsolete else "#| "
+    previous_context = getattr(message, "previous_context", None)
+    if previous_context is not None and message.previous_id:
+        lines += _string_lines(previous_prefix, "msgctxt", previous_context, wrap)
+    previous = message.previous_id
+    if previous:
+        previous = [previous] if isinstance(previous, str) else list(previous)
+        lines += _string_lines(previous_prefix, "msgid", previous[0], wrap)
+        if len(previous) > 1:
+            lines += _string_lines(previous_prefix, "msgid_plural", previous[1], wrap)
+    prefix = "#~ " if obsolete else ""
+    if message.context is not None:
+        lines += _string_lines(prefix, "msgctxt", message.context, wrap)
+    if message.pluralizable:
+        lines += _string_lines(prefix, "msgid", message.id[0], wrap)
+        lines += _string_lines(prefix, "msgid_plural", message.id[1], wrap)
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        for index, text in enumerate(strings):
+            lines += _string_lines(prefix, f"msgstr[{index}]", text or "", wrap)
+    else:
+        lines += _string_lines(prefix, "msgid", message.id, wrap)
+        lines += _string_lines(prefix, "msgstr", message.string or "", wrap)
+    return lines
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The catalog as a UTF-8 PO file, exactly as ``msgcat`` would write it.
+
+    Obsolete entries go last and an obsolete entry without translation is
+    left out, as GNU gettext does; every flag is kept.
+    """
+    header = next(iter(catalog))  # Babel builds the header entry from the catalog fields
+    header.user_comments = [
+        c[2:] if c.startswith("# ") else c[1:] for c in catalog.header_comment.split("\n")
+    ]
+    blocks = [_message_lines(header)]
+    blocks += [_message_lines(m) for m in catalog if m.id]
+    blocks += [_message_lines(m, obsolete=True) for m in catalog.obsolete.values() if _has_text(m.string)]
+    return ("\n\n".join("\n".join(block) for block in blocks) + "\n").encode("utf-8")
+
+
+def _has_text(string) -> bool:
+    return any(string) if isinstance(string, (list, tuple)) else bool(string)
+
+
+def _same_catalog(old: bytes, new: bytes) -> bool:
+    return VOLATILE_HEADERS.sub(b"", old) == VOLATILE_HEADERS.sub(b"", new)
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write a catalog atomically, unless only its timestamps would change."""
+    return write_if_changed(Path(path), catalog_bytes(catalog), same=_same_catalog)
