@@ -362,16 +362,19 @@ def _run_model(
     code = f"{package.code or 'translate-en_' + report.lang} {package.package_version}"
     done = 0
     for indexes, results in translate_batches(translator, sources, batch_size, prefix):
-        records = []
         for index, result in zip(indexes, results, strict=True):
-            job = jobs[index]
-            _apply_result(job, result, detokenize, prefix, code, report)
-            records.append(_record(job.message, "mt", _stage_comments(job.message)))
-        journal.append(records)
-        for _ in records:
-            done += 1
-            if on_result:
-                on_result(done, len(jobs))
+            _apply_result(jobs[index], result, detokenize, prefix, code, report)
+        done = _finish_batch([jobs[index] for index in indexes], journal, done, len(jobs), on_result)
+
+
+def _finish_batch(finished: list[Job], journal: Journal, done: int, total: int, on_result) -> int:
+    """Journal a finished batch (flushed, fsynced), report progress; the new count of done jobs."""
+    journal.append([_record(job.message, "mt", _stage_comments(job.message)) for job in finished])
+    for _ in finished:
+        done += 1
+        if on_result:
+            on_result(done, total)
+    return done
 
 
 def _stage_comments(message: Message) -> list[str]:
@@ -396,15 +399,9 @@ def _run_engine(
     done = 0
     with engine:
         for index, results in engine.translate(([job.masked for job in b] for b in batches), report.lang):
-            records = []
             for job, result in zip(batches[index], results, strict=True):
                 _apply_texts(job, result.texts, result.origin or engine.provenance(report.lang), report)
-                records.append(_record(job.message, "mt", _stage_comments(job.message)))
-            journal.append(records)
-            for _ in records:
-                done += 1
-                if on_result:
-                    on_result(done, len(jobs))
+            done = _finish_batch(batches[index], journal, done, len(jobs), on_result)
 
 
 def _apply_texts(job: Job, texts: list[str], provenance: str, report: Report) -> None:
