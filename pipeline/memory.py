@@ -27,7 +27,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from .catalog import ROLE_COMMENTS, message_state
+from .catalog import ROLE_COMMENTS, message_state, read_catalog
 from .errors import PipelineError
 
 NEAR_CUTOFF = 75  # percent, rapidfuzz fuzz.ratio on lower-cased text
@@ -192,14 +192,7 @@ def _read_units(path: Path) -> list[Unit]:
         from .tmx import read_tmx
 
         return read_tmx(path)
-    return catalog_units(_read_po(path), path.parent.name, path.stem, Path(path).parent.parent)
-
-
-def _read_po(path: Path) -> Catalog:
-    """The project's one PO reader (the same file must give the same entries everywhere)."""
-    from .catalog import read_catalog
-
-    return read_catalog(path)
+    return catalog_units(read_catalog(path), path.parent.name, path.stem, Path(path).parent.parent)
 
 
 def provenance_of(catalog: Catalog, letter: str, lang: str, translations: Path) -> tuple[str, str]:

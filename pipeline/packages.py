@@ -151,9 +151,13 @@ def installed_package(to_code: str, models_dir: Path | None = None, check: bool 
 
 def load_translator(package, **options):
     """A ``ctranslate2.Translator`` for ``package``; a model that will not load is one error naming it."""
+    return open_model(Path(package.package_path) / "model", **options)
+
+
+def open_model(model: Path, **options):
+    """A ``ctranslate2.Translator`` for a model folder; a model that will not load is one error naming it."""
     import ctranslate2
 
-    model = Path(package.package_path) / "model"
     try:
         return ctranslate2.Translator(str(model), **options)
     except (RuntimeError, ValueError, OSError) as exc:

@@ -293,20 +293,15 @@ def _translate(doc, lang, catalog, todo, find_package, journal, report, on_resul
 
 def open_translator(model_dir: Path):
     """A CTranslate2 translator: ``inter_threads`` workers of ``intra_threads`` each."""
-    import ctranslate2
+    from .packages import open_model
 
-    try:
-        return ctranslate2.Translator(
-            str(model_dir),
-            device="cpu",
-            compute_type="auto",
-            inter_threads=INTER_THREADS,
-            intra_threads=INTRA_THREADS,
-        )
-    except (RuntimeError, ValueError, OSError) as exc:  # a damaged model.bin: one line naming it
-        raise PipelineError(
-            model_dir, f"the CTranslate2 model does not load: {' '.join(str(exc).split())[:300]}"
-        ) from None
+    return open_model(
+        model_dir,
+        device="cpu",
+        compute_type="auto",
+        inter_threads=INTER_THREADS,
+        intra_threads=INTRA_THREADS,
+    )
 
 
 def translate_batches(
