@@ -70,7 +70,9 @@ NOT_EDITION_CODE := $(addprefix pipeline/,review.py checks.py export.py pseudo.p
 NOT_CATALOG_CODE := $(NOT_EDITION_CODE) $(wildcard pipeline/editions/*.py) pipeline/typography.py
 CATALOG_CODE := $(filter-out $(NOT_CATALOG_CODE),$(CODE))
 EDITION_CODE := $(filter-out $(NOT_EDITION_CODE),$(CODE))
-EDITION_TEMPLATES := $(wildcard templates/edition.* templates/index.*) $(wildcard $(foreach lang,$(LANGS),templates/ui/$(lang).po))
+# An edition reads templates/ui/<lang>.po or its language's other catalogs (pipeline.locales.ui_catalog_path:
+# zh -> zh_Hans.po, zh_TW -> zh_Hant.po, pt_PT -> pt.po): depend on every catalog of the language.
+EDITION_TEMPLATES := $(wildcard templates/edition.* templates/index.*) $(sort $(wildcard $(foreach lang,$(LANGS),templates/ui/$(lang).po templates/ui/$(firstword $(subst _, ,$(lang)))_*.po templates/ui/$(firstword $(subst _, ,$(lang))).po)))
 # One stamp per language: its catalog has been through machine translation.
 MT := output/.mt/$(LETTER)
 MT_STAMPS := $(foreach lang,$(LANGS),$(MT)/$(lang).done)
@@ -86,8 +88,9 @@ missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 
 # Debian packages the stages and tests need (installed only when missing).
 # libicu-dev, pkg-config and g++ build PyICU (CLDR quotation marks, transliteration);
-# the CJK and emoji fonts cover signatory names and text in every script.
-DEB_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 qpdf poppler-utils chromium libicu-dev pkg-config g++
+# the CJK and emoji fonts cover signatory names and text in every script;
+# Java runs the Nu HTML checker (vnu-jar from npm) that the tests judge HTML with.
+DEB_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 qpdf poppler-utils chromium libicu-dev pkg-config g++ default-jre-headless
 
 .DEFAULT_GOAL := all
 .PHONY: all help install pot po models translate lt-server approve accept memory review export pseudo check stats editions html pdf publish test test-slow lint format bench clean distclean
@@ -110,6 +113,14 @@ $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# Test-only tools from npm (package-lock.json pins them): the Nu HTML checker.
+NODE_INSTALLED := node_modules/.installed
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 pot: $(POT_STAMP) ## Write the gettext template of the letter (SOURCE)
@@ -186,18 +197,20 @@ pdf: editions ## The PDF editions (built together with the HTML)
 # it, and deletes only the stamp: every good edition stays on disk. An output
 # that is missing, or newer than the stamp (written by hand or another
 # command), makes the step look again.
-$(EDITIONS_STAMP): $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(EDITION_TEMPLATES) $(EDITION_CODE) $(INSTALLED) $(EDITIONS_LANGS) $(wildcard $(EDITION_FILES)) $(call missing,$(EDITION_FILES))
+$(EDITIONS_STAMP): $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(EDITION_TEMPLATES) $(EDITION_CODE) $(wildcard pipeline/data/*) $(INSTALLED) $(EDITIONS_LANGS) $(wildcard $(EDITION_FILES)) $(call missing,$(EDITION_FILES))
 	@rm -f $@
 	$(PY) -m pipeline editions "$(SOURCE)" --langs "$(LANGS)" --jobs $(JOBS) $(if $(MAX_PAGES),--max-pages $(MAX_PAGES))
 	@mkdir -p $(@D) && touch $@
 
-publish: editions ## Copy final editions (no check errors) to output/publish/, all at once; list what blocks the others
+publish: editions ## Publish the site of the final editions (no check errors) in output/publish/, all at once; list what blocks the others
 	$(PY) -m pipeline publish "$(SOURCE)" --langs "$(LANGS)" --publish $(PUBLISH)
 
-test: lint ## Run the test suite (after ruff), without the long randomized runs
-	$(PY) -m pytest -m "not slow"
+# One pytest worker per core (pytest-xdist); a file's tests stay on one worker, so
+# module fixtures (a built edition, a published site) are built once.
+test: lint $(NODE_INSTALLED) ## Run the test suite (after ruff), without the long randomized runs
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not slow"
 
-test-slow: $(INSTALLED) ## Run the long randomized runs (crash safety, merge properties)
+test-slow: $(INSTALLED) $(NODE_INSTALLED) ## Run the long randomized runs (crash safety, merge properties)
 	$(PY) -m pytest -m slow
 
 lint: $(INSTALLED) ## Check formatting and lint with ruff
@@ -212,6 +225,7 @@ bench: $(INSTALLED) ## Benchmarks: merge vs msgmerge; MT vs Argos; editions vs b
 	$(PY) bench/bench_catalog.py
 	$(PY) bench/bench_translate.py
 	$(PY) bench/bench_editions.py
+	$(PY) bench/bench_large.py
 	$(PY) bench/bench_segment.py
 	$(PY) bench/bench_memory.py
 	$(PY) bench/bench_libretranslate.py

@@ -1,13 +1,9 @@
 """Benchmark: merging a changed letter into a translated catalog, ours vs GNU msgmerge.
 
-For 500, 5,000 and 20,000 segments, both commands update the same translated
-catalog (old.po) against the same changed template (new.pot), taking turns
-(A/B interleaved), 7 times each at 500, 5 at 5,000 and 3 at 20,000 (where
-msgmerge alone takes minutes); printed: median and min of each, the ratio of
-medians, and the growth exponent fitted over the sizes.
+For 500, 5,000 and 20,000 segments, two commands update the same translated catalog (old.po) against the same changed template (new.pot), each a process of its own, start-up included, taking turns (A/B interleaved, the first alternating), 7 times each at 500 and 5 at 5,000 and 20,000; printed: median and min wall time of each, their CPU time (user+sys, both cores), the ratios of medians and of mins, and the growth exponent fitted over the sizes.
 
-  A (ours):  read_catalog(new.pot), read_catalog(old.po), update_catalog, write the .po
-             (what `python -m pipeline po` does per language)
+  A (ours):  python -m pipeline.merge old.po new.pot -o ours.po --lang fr
+             (read both files, update_catalog, write the .po atomically: the merge `pipeline po` does per language)
   B (GNU):   msgmerge --quiet --previous -o gnu.po old.po new.pot
 
 Run with ``make bench`` or ``.venv/bin/python bench/bench_catalog.py [SIZES...]``.
@@ -16,7 +12,9 @@ Run with ``make bench`` or ``.venv/bin/python bench/bench_catalog.py [SIZES...]`
 from __future__ import annotations
 
 import math
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,7 +62,7 @@ WORDS = [
     "hope",
 ]
 SIZES = (500, 5000, 20000)
-REPEATS = {500: 7, 5000: 5, 20000: 3}  # msgmerge takes minutes at 20,000: 3 turns each there
+REPEATS = {500: 7}  # 5 elsewhere
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -119,67 +117,78 @@ def prepare(work: Path, segments: int) -> int:
     return len(template)
 
 
-def ours(work: Path) -> None:
-    updated = update_catalog(
-        read_catalog(work / "new.pot"), read_catalog(work / "old.po"), parse_locale("fr")
-    )
-    (work / "ours.po").write_bytes(catalog_bytes(updated))
+def ours(work: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline.merge", "old.po", "new.pot", "-o", "ours.po", "--lang", "fr"]
 
 
-def gnu(work: Path) -> None:
-    subprocess.run(
-        [
-            "msgmerge",
-            "--quiet",
-            "--previous",
-            "-o",
-            str(work / "gnu.po"),
-            str(work / "old.po"),
-            str(work / "new.pot"),
-        ],
-        check=True,
-    )
+def gnu(work: Path) -> list[str]:
+    return ["msgmerge", "--quiet", "--previous", "-o", "gnu.po", "old.po", "new.pot"]
 
 
-def timed(func, work: Path) -> float:
+def timed(command: list[str], work: Path) -> tuple[float, float]:
+    """Wall and CPU (user+sys of the process and its threads) seconds of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    func(work)
-    return time.perf_counter() - start
+    subprocess.run(command, cwd=work, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def exponent(rows: list[tuple], column: int) -> float:
+    """Least-squares slope of log(time) against log(segments)."""
+    xs = [math.log(r[0]) for r in rows]
+    ys = [math.log(r[column]) for r in rows]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def main() -> None:
     if not shutil.which("msgmerge"):
         sys.exit("bench: msgmerge (GNU gettext) is not installed; run `make install`")
     print(__doc__.split("\n\n")[1].replace("\n", " "))
-    print("  A = ours: read pot + read po + update_catalog + write po (pipeline.catalog)")
-    print("  B = GNU:  msgmerge --quiet --previous -o gnu.po old.po new.pot")
+    print(f"  A = ours: {' '.join(ours(Path()))}")
+    print(f"  B = GNU:  {' '.join(gnu(Path()))}")
+    print(f"  (in a folder holding old.po and new.pot; {os.cpu_count()} CPUs here)")
     rows = []
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
     for size in sizes:
         work = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
         segments = prepare(work, size)
-        a_times, b_times = [], []
+        runs = {"A": ([], []), "B": ([], [])}
         for rep in range(REPEATS.get(size, 5)):
-            pair = [(ours, a_times), (gnu, b_times)]
-            for func, bucket in pair if rep % 2 == 0 else pair[::-1]:
-                bucket.append(timed(func, work))
+            pair = [("A", ours(work)), ("B", gnu(work))]
+            for name, command in pair if rep % 2 == 0 else pair[::-1]:
+                wall, cpu = timed(command, work)
+                runs[name][0].append(wall)
+                runs[name][1].append(cpu)
+        # Same catalog as the library call, and about as many fuzzy entries as msgmerge.
+        expected = update_catalog(
+            read_catalog(work / "new.pot"), read_catalog(work / "old.po"), parse_locale("fr")
+        )
+        if (work / "ours.po").read_bytes() != catalog_bytes(expected):
+            sys.exit("bench: python -m pipeline.merge wrote another catalog than update_catalog")
         fuzzy_a = sum(1 for m in read_catalog(work / "ours.po") if m.fuzzy)
         fuzzy_b = sum(1 for m in read_catalog(work / "gnu.po") if m.fuzzy)
-        a_med, b_med = statistics.median(a_times), statistics.median(b_times)
+        (a_wall, a_cpu), (b_wall, b_cpu) = runs["A"], runs["B"]
+        a_med, b_med = statistics.median(a_wall), statistics.median(b_wall)
         rows.append((segments, a_med, b_med))
         print(
-            f"{segments:6d} segments, {len(a_times)} runs each: "
-            f"A median {a_med:7.3f} s min {min(a_times):7.3f} s ({fuzzy_a} fuzzy) | "
-            f"B median {b_med:7.3f} s min {min(b_times):7.3f} s ({fuzzy_b} fuzzy) | "
-            f"A/B {a_med / b_med:6.3f}x"
+            f"{segments:6d} segments, {len(a_wall)} runs each: "
+            f"A median {a_med:7.3f} s min {min(a_wall):7.3f} s cpu {statistics.median(a_cpu):6.3f} s "
+            f"({fuzzy_a} fuzzy) | B median {b_med:7.3f} s min {min(b_wall):7.3f} s "
+            f"cpu {statistics.median(b_cpu):6.3f} s ({fuzzy_b} fuzzy) | "
+            f"A/B median {a_med / b_med:6.3f}x min {min(a_wall) / min(b_wall):6.3f}x"
         )
         shutil.rmtree(work)
+    if len(rows) < 2:
+        return
     for label, column in (("A (ours)", 1), ("B (msgmerge)", 2)):
-        xs = [math.log(r[0]) for r in rows]
-        ys = [math.log(r[column]) for r in rows]
-        mx, my = statistics.mean(xs), statistics.mean(ys)
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
-        print(f"fitted growth {label}: time ~ n^{slope:.2f} (least squares on log-log, {len(rows)} sizes)")
+        print(
+            f"fitted growth {label}: time ~ n^{exponent(rows, column):.2f} "
+            f"(least squares on log-log over {len(rows)} sizes; "
+            f"last two sizes alone: n^{exponent(rows[-2:], column):.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from . import __version__
 from .catalog_io import VOLATILE_HEADERS, catalog_bytes, read_catalog, write_catalog
 from .document import PERSON, Document, Signatory
 from .errors import PipelineError
-from .fuzzy import best_matches
+from .merge import fuzzy_match, has_plural_forms, merge_template
 
 NAME_COMMENT = (
     "Signatory {n}: personal name. Use this language's usual spelling of the person's name; do not translate."
@@ -214,6 +214,19 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
     for key in list(catalog.obsolete):
         if key in template_keys:
             catalog[key[0] if isinstance(key, tuple) else key] = catalog.obsolete.pop(key)
+    if has_plural_forms(template) or has_plural_forms(catalog):
+        _update_plural(catalog, template, template_keys)
+    else:
+        # pipeline/merge.py: Babel's update without its per-message clone(), then fuzzy matching.
+        new_entries, before = merge_template(catalog, template)
+        fuzzy_match(catalog, new_entries, before)
+    catalog.locale = locale
+    catalog.fuzzy = False
+    return catalog
+
+
+def _update_plural(catalog: Catalog, template: Catalog, template_keys: set) -> None:
+    """The merge through Babel's ``Catalog.update``, for catalogs with plural forms."""
     # Babel's update never mutates the old Message objects, so plain references do.
     before = {_key(m): m for m in catalog if m.id}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False, keep_user_comments=True)
@@ -226,7 +239,10 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
     for message in list(catalog):
         if id(message) in template_ids:
             catalog._messages[catalog._key_for(message.id, message.context)] = message.clone()
-    _fuzzy_match(catalog, [k for k in template_keys if k not in before], before)
+    new_keys = [k for k in template_keys if k not in before]
+    fuzzy_match(
+        catalog, [catalog.get(*k) if isinstance(k, tuple) else catalog.get(k) for k in new_keys], before
+    )
     for key, old in before.items():
         current = catalog.get(*key) if isinstance(key, tuple) else catalog.get(key)
         if current is None:
@@ -239,44 +255,6 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
             raise AssertionError(f"update would alter the reviewed translation of {key!r}")
     for message in catalog:
         message.flags.discard("python-format")
-    catalog.locale = locale
-    catalog.fuzzy = False
-    return catalog
-
-
-def _fuzzy_match(catalog: Catalog, new_keys: list, before: dict) -> None:
-    """Give each new entry the translation of its closest old entry, as a fuzzy draft.
-
-    Same rule as Babel's and msgmerge's fuzzy matching (similarity >= 0.6 on
-    the lower-cased msgid), through an index that gives the same answers as
-    rapidfuzz's exhaustive ``extractOne`` without scanning every old entry
-    for every new one (pipeline/fuzzy.py).
-    """
-    candidates = [(key, old) for key, old in before.items() if old.string]
-    if not candidates or not new_keys:
-        return
-    messages = [catalog.get(*key) if isinstance(key, tuple) else catalog.get(key) for key in new_keys]
-    matches = best_matches(
-        [str(m.id).lower().strip() for m in messages],
-        [str(old.id).lower().strip() for _, old in candidates],
-    )
-    consumed = set()
-    for message, match in zip(messages, matches, strict=True):
-        if match is None:
-            continue
-        old_key, old = candidates[match]
-        message.string = old.string
-        message.flags |= old.flags | {"fuzzy"}
-        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
-        message.previous_context = old.context
-        if old.user_comments:
-            message.user_comments = list(dict.fromkeys(old.user_comments))
-        consumed.add(old_key)
-    for old_key in consumed:
-        # A draft reused for a changed sentence is not worth keeping twice;
-        # a reviewed one is kept as obsolete so it is never lost.
-        if old_key in catalog.obsolete and message_state(before[old_key]) != "reviewed":
-            del catalog.obsolete[old_key]
 
 
 def catalog_stats(catalog: Catalog) -> Stats:

@@ -4,7 +4,9 @@ The in-memory model is Babel's ``Catalog``; writing lives in
 :mod:`pipeline.po_writer` (re-exported here). The reader is hand-written:
 Babel's drops ``#|`` lines and keeps the backslash of ``\\f``/``\\v``,
 translate-toolkit's and polib's read ``\\f`` as ``f`` (docs/design.md, "PO
-files"). Every error is one ``path:line: error:`` line.
+files"). Every error is one ``path:line: error:`` line. Files in the
+canonical shape (ours, msgcat's and msgmerge's) are read by the whole-file fast
+path of :mod:`pipeline.po_scan` first; anything else, errors included, here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .errors import PipelineError
 from .po_checks import check_plural_forms, check_translation
+from .po_scan import _reference, _unescape, scan_catalog
 from .po_writer import VOLATILE_HEADERS, _has_text, catalog_bytes, write_catalog
 
 
@@ -49,41 +52,6 @@ class _Entry:
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\")")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
 _ONE_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
-_SIMPLE_UNESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
-_SIMPLE_UNESCAPES |= {"\\": "\\", '"': '"'}
-_ESCAPE_SEQ = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
-
-
-def _unescape(piece: str, path: Path, line: int) -> str:
-    """A C string's escapes, as GNU's po-lex.c reads them; any other is an error."""
-    if "\\" not in piece:
-        return piece
-    if not re.search(r"\\(?:[0-7]|x)", piece):
-
-        def simple(match: re.Match) -> str:
-            if match.group(1) is None:
-                raise PipelineError(path, f"invalid escape sequence '\\{match.group(4)}' in string", line)
-            return _SIMPLE_UNESCAPES[match.group(1)]
-
-        return _ESCAPE_SEQ.sub(simple, piece)
-    # Octal and hex escapes are bytes of the UTF-8 text.
-    out = bytearray()
-    pos = 0
-    for match in _ESCAPE_SEQ.finditer(piece):
-        out += piece[pos : match.start()].encode("utf-8")
-        pos = match.end()
-        simple_, octal, hexa, bad = match.groups()
-        if bad is not None:
-            raise PipelineError(path, f"invalid escape sequence '\\{bad}' in string", line)
-        if simple_:
-            out += _SIMPLE_UNESCAPES[simple_].encode()
-        else:
-            out.append(int(octal, 8) & 0xFF if octal else int(hexa, 16) & 0xFF)
-    out += piece[pos:].encode("utf-8")
-    try:
-        return out.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PipelineError(path, "escaped bytes in string are not UTF-8", line) from exc
 
 
 def _strings(rest: str, path: Path, number: int) -> list[str]:
@@ -186,13 +154,6 @@ def _parse(text: str, path: Path) -> list[_Entry]:
     return entries
 
 
-def _reference(ref: str) -> tuple[str, int | None]:
-    name, _, lineno = ref.rpartition(":")
-    if name and lineno.isdigit():
-        return name, int(lineno)
-    return ref, None
-
-
 _CHARSET = re.compile(r"charset=([^\s;]*)", re.I)
 
 
@@ -234,6 +195,12 @@ def parse_catalog(data: bytes, path: Path, locale: Locale | str | None = None) -
         raise PipelineError(path, "not UTF-8 text; PO files here are UTF-8", line) from exc
     if text.startswith("\ufeff"):
         raise PipelineError(path, "starts with a byte-order mark, which GNU gettext rejects", 1)
+    fast = scan_catalog(text, path, locale)  # canonical files, in C; None: read them strictly
+    return fast if fast is not None else strict_catalog(text, path, locale)
+
+
+def strict_catalog(text: str, path: Path, locale: Locale | str | None = None) -> Catalog:
+    """The strict line-by-line reader: any file, every error with its line."""
     entries = _parse(text, path)
     try:
         catalog = Catalog(locale=locale, charset="utf-8")

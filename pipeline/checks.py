@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .catalog import document_units, read_catalog
 from .document import Document
+from .locales import likely_script
 from .readers.markup import markup_entry_check
 from .typography import NBSP, NNBSP, has_quotes, quote_counts, quotes_for
 from .unichars import BIDI_CONTROLS, BIDI_MARKS, char_name, controls, escape_controls, longest_mark_run
@@ -27,6 +28,9 @@ from .unichars import BIDI_CONTROLS, BIDI_MARKS, char_name, controls, escape_con
 ERROR, WARNING = "error", "warning"
 NUMBER = re.compile(r"\d+")
 DIGIT_GROUP = re.compile(r"(?<=\d)[,.\s\u00a0\u202f](?=\d{3}(?!\d))")
+# A decade written with two digits ("the 90s", "'90s"): a translation may write it in full
+# ("années 1990", "1990-х"), as French and Russian style guides prefer.
+DECADE = re.compile(r"(?<!\d)['’]?(\d0)['’]?s\b")
 BRACKETS = ("()", "[]", "{}")
 END_PUNCTUATION = ".,:;!?…"
 AZ_LETTERS = set("abcçdeəfgğhxıijkqlmnoöprsştuüvyzw")
@@ -110,8 +114,24 @@ def _numbers(text: str) -> list[str]:
     return sorted(NUMBER.findall(DIGIT_GROUP.sub("", text)))
 
 
+def _decades_in_full(source_text: str, source: list[str], target: list[str]) -> list[str]:
+    """``target`` with a year that writes out a two-digit decade of the source ("90s" -> "1990") read as it."""
+    target = list(target)
+    for decade in DECADE.findall(source_text):
+        if target.count(decade) >= source.count(decade):
+            continue
+        spare = [
+            n for n in target if len(n) == 4 and n.endswith(decade) and target.count(n) > source.count(n)
+        ]
+        if spare:
+            target[target.index(spare[0])] = decade
+    return sorted(target)
+
+
 def check_numbers(entry: Entry) -> Iterator[tuple[str, str]]:
     source, target = _numbers(entry.source), _numbers(entry.target)
+    if source != target:
+        target = _decades_in_full(entry.source, source, target)
     if source != target:
         yield (
             ERROR,
@@ -146,7 +166,10 @@ def check_quotes(entry: Entry) -> Iterator[tuple[str, str]]:
             yield ERROR, f"unbalanced quotation marks: {opened} opening, {closed} closing"
     source_quoted = bool(re.search(r'["“”«»‘]|(?:^|\s)\'\w', entry.source))
     target_quoted = has_quotes(target, entry.lang)
-    if source_quoted != target_quoted:
+    # An organisation's name in a signatory's title: Russian, French, Azerbaijani (and
+    # most languages but English) set it in quotation marks where English has none.
+    added_to_name = entry.role == "title" and target_quoted and not source_quoted
+    if source_quoted != target_quoted and not added_to_name:
         yield WARNING, "quotation marks differ from the source"
 
 
@@ -237,11 +260,18 @@ def check_identical(entry: Entry) -> Iterator[tuple[str, str]]:
         yield WARNING, "translation identical to the source"
 
 
+# Expected length of a translation from English, in characters, by the target's script:
+# one Han or kana character carries about a word's syllable, so Chinese and Japanese
+# run to about a third of English and Korean to about half (measured on parallel text).
+LENGTH_RATIOS = {"Hans": (0.15, 1.0), "Hant": (0.15, 1.0), "Jpan": (0.15, 1.0), "Kore": (0.25, 1.5)}
+
+
 def check_length(entry: Entry) -> Iterator[tuple[str, str]]:
     if len(entry.source) >= 25:
         ratio = len(entry.target) / len(entry.source)
-        if not 0.5 <= ratio <= 2.5:
-            yield WARNING, f"length {ratio:.2f}× the source's (expected 0.5–2.5×)"
+        low, high = LENGTH_RATIOS.get(likely_script(entry.lang), (0.5, 2.5))
+        if not low <= ratio <= high:
+            yield WARNING, f"length {ratio:.2f}× the source's (expected {low:g}–{high:g}×)"
 
 
 MAX_COMBINING = 3  # marks on one base letter; Vietnamese needs 2 (NFC leaves fewer), a smear dozens

@@ -23,7 +23,6 @@ from .cli_editions import cmd_edition, cmd_editions, cmd_index, cmd_pseudo, cmd_
 from .cli_review import cmd_accept, cmd_approve, cmd_check, cmd_export, cmd_memory, cmd_review
 from .document import document_outline, document_to_json
 from .errors import PipelineError
-from .recall import format_origin_table, origin_counts, prepare_catalog
 from .segment import load_document
 
 
@@ -53,6 +52,7 @@ def cmd_po(args: argparse.Namespace) -> int:
     if not pot_path.exists():
         raise PipelineError(pot_path, "no template; run `make pot` first")
     from .locks import CatalogFile, save_catalog
+    from .recall import prepare_catalog  # here, as in cmd_stats: the memory is no other command's start-up
 
     template = read_catalog(pot_path)
     # Read and merge everything before writing anything: one bad file leaves all untouched.
@@ -93,6 +93,8 @@ def format_stats_table(rows: list[tuple[str, object]]) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .recall import format_origin_table, origin_counts
+
     _, catalogs = existing_catalogs(args)
     rows = [(lang, catalog_stats(catalog)) for lang, (_, catalog) in catalogs.items()]
     origins = [(lang, origin_counts(catalog)) for lang, (_, catalog) in catalogs.items()]

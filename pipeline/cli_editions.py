@@ -34,12 +34,17 @@ def cmd_edition(args: argparse.Namespace) -> int:
 
 def cmd_editions(args: argparse.Namespace) -> int:
     from .editions import build_editions
+    from .editions.progress import Progress
 
     doc = load_document(args.source)
     out = args.output / doc.name
-    results = build_editions(
-        doc, edition_langs(args.langs), args.translations, out, args.jobs, pages=args.max_pages
-    )
+    progress = Progress()  # "ru.pdf: page 12" on stderr while an edition renders
+    try:
+        results = build_editions(
+            doc, edition_langs(args.langs), args.translations, out, args.jobs, args.max_pages, progress
+        )
+    finally:
+        progress.close()
     failed = [r for r in results if r.error]
     for result in results:
         if result.error:

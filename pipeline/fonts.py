@@ -11,19 +11,26 @@ the characters no font of a stack can draw, from the fonts' own cmaps
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import re
 import subprocess
 import unicodedata
+from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from fontTools.unicodedata import script as char_script
 from fontTools.unicodedata import script_name
 
 from .errors import PipelineError
+from .fileio import atomic_write
 from .locales import likely_script, split_tag
 
+CMAP_CACHE = Path(__file__).resolve().parent.parent / "output" / ".cache" / "cmaps"
 BASE_FAMILY = "Noto Serif"  # Latin, Greek, Cyrillic
 # Scripts whose Noto face is not "Noto Serif <Script name>" (or has a better choice first).
 SCRIPT_FAMILIES = {
@@ -34,6 +41,7 @@ SCRIPT_FAMILIES = {
     "Kana": ("Noto Serif CJK JP", "Noto Sans CJK JP"),
     "Bopo": ("Noto Serif CJK TC", "Noto Sans CJK TC"),
 }
+CJK_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana", "Bopo"})
 # The Han face follows the language: Japanese, Korean, Traditional or Simplified forms.
 HAN_FAMILIES = {
     "ja": ("Noto Serif CJK JP", "Noto Sans CJK JP"),
@@ -62,6 +70,9 @@ class FontFace:
     family: str
     path: Path
     index: int = 0  # the face inside a TrueType collection (.ttc)
+    # Found by character (emoji, symbols), not chosen for a script: CSS may use it only
+    # for the characters it was found for (see editions.fonts.fallback_faces).
+    fallback: bool = field(default=False, compare=False)
 
 
 def _escape(family: str) -> str:
@@ -129,11 +140,10 @@ def _families_for(script: str, lang: str) -> tuple[str, ...]:
 def scripts_of(texts: Iterable[str]) -> list[str]:
     """ISO 15924 scripts of the texts' letters and marks, in order of appearance (Common aside)."""
     seen: dict[str, None] = {}
-    for text in texts:
-        for char in text:
-            found = char_script(char)
-            if found not in ("Zyyy", "Zinh", "Zzzz", "Latn", "Grek", "Cyrl"):
-                seen.setdefault(found)
+    for char in dict.fromkeys(chain.from_iterable(texts)):  # each character once
+        found = char_script(char)
+        if found not in ("Zyyy", "Zinh", "Zzzz", "Latn", "Grek", "Cyrl"):
+            seen.setdefault(found)
     return list(seen)
 
 
@@ -146,6 +156,12 @@ def font_stack(texts: Iterable[str], lang: str, style: str = "Regular") -> list[
     """
     texts = list(texts)
     scripts = scripts_of(texts)
+    if "Hani" in scripts:
+        # Every CJK face has kana and Hangul, but its own Han forms: the language's Han face
+        # goes before a Korean or Japanese face that came first only for a name's Hangul or kana.
+        first = min(scripts.index(script) for script in scripts if script in CJK_SCRIPTS)
+        scripts.remove("Hani")
+        scripts.insert(first, "Hani")
     own = likely_script(lang)
     own = "Hani" if own in ("Hans", "Hant", "Jpan") else ("Hang" if own == "Kore" else own)
     order = ([own] if own not in ("Latn", "Grek", "Cyrl") else []) + [BASE_FAMILY] + scripts
@@ -163,17 +179,32 @@ def font_stack(texts: Iterable[str], lang: str, style: str = "Regular") -> list[
             continue
         for face in faces_with(codepoint, style):
             if codepoint in coverage(face):
-                stack.append(face)
+                stack.append(replace(face, fallback=True))
                 break
     return stack
 
 
 @cache
 def _cmap(path: str, index: int, size: int, mtime_ns: int) -> frozenset[int]:
+    """A face's cmap, from the disk cache when this file (path, size, time) was read before.
+
+    Parsing a CJK face's cmap (45,000 characters) takes fontTools about 0.3 s;
+    the cached array loads in a few milliseconds. The cache is derived data
+    (output/.cache/cmaps), safe to delete; an unwritable one is simply skipped.
+    """
+    key = hashlib.sha256(f"{path}\0{index}\0{size}\0{mtime_ns}".encode()).hexdigest()[:24]
+    cached = CMAP_CACHE / f"{key}.u32"
+    with contextlib.suppress(OSError, ValueError):
+        codes = array("I")
+        codes.frombytes(cached.read_bytes())
+        return frozenset(codes)
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+        codes = array("I", sorted(font.getBestCmap() or {}))
+    with contextlib.suppress(PipelineError):
+        atomic_write(cached, codes.tobytes())
+    return frozenset(codes)
 
 
 def coverage(face: FontFace) -> frozenset[int]:
@@ -189,13 +220,9 @@ def needs_glyph(char: str) -> bool:
 
 def uncovered(texts: Iterable[str], stack: list[FontFace]) -> list[tuple[str, int]]:
     """(character, code point) of every character no face of the stack has, in order of appearance."""
-    covered = frozenset().union(*(coverage(face) for face in stack)) if stack else frozenset()
-    missing: dict[str, None] = {}
-    for text in texts:
-        for char in text:
-            if ord(char) not in covered and needs_glyph(char):
-                missing.setdefault(char)
-    return [(char, ord(char)) for char in missing]
+    sets = [coverage(face) for face in stack]
+    chars = dict.fromkeys(chain.from_iterable(texts))  # each character once (a 3,000-name letter: ms)
+    return [(c, ord(c)) for c in chars if not any(ord(c) in cmap for cmap in sets) and needs_glyph(c)]
 
 
 def missing_glyphs(items: Iterable[tuple[str, str]], stack: list[FontFace]) -> list[tuple[str, int, str]]:
@@ -206,6 +233,8 @@ def missing_glyphs(items: Iterable[tuple[str, str]], stack: list[FontFace]) -> l
     """
     items = list(items)
     missing = dict(uncovered([text for text, _entry in items], stack))
+    if not missing:
+        return []
     found: dict[str, tuple[str, int, str]] = {}
     for text, entry in items:
         for char in text:
@@ -214,8 +243,25 @@ def missing_glyphs(items: Iterable[tuple[str, str]], stack: list[FontFace]) -> l
     return list(found.values())
 
 
+# Family names that can go into a stylesheet as they are: fontconfig could report
+# any name an installed font gives itself, and a quote or "</style>" must never
+# reach the page's CSS, so a name with other characters is left out.
+_SAFE_FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}")
+
+
+def css_families(stack: list[FontFace]) -> list[str]:
+    """The stack's family names, once each, in order; names unsafe in CSS left out."""
+    names = dict.fromkeys(face.family for face in stack)
+    return [name for name in names if _SAFE_FAMILY.fullmatch(name)]
+
+
 def css_font_family(stack: list[FontFace], generic: str = "serif") -> str:
     """A CSS ``font-family`` value for a stack: ``"Noto Serif", "Noto Naskh Arabic", serif``."""
-    names = dict.fromkeys(face.family for face in stack)
-    quoted = ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' for name in names]
-    return ", ".join([*quoted, generic])
+    return ", ".join([*(f'"{name}"' for name in css_families(stack)), generic])
+
+
+@cache
+def installed_font_files() -> frozenset[Path]:
+    """Every font file fontconfig knows (resolved): what a ``local()`` font source may read."""
+    out = _fc("fc-list", "--format=%{file}\n")
+    return frozenset(Path(name).resolve() for name in out.splitlines() if name)

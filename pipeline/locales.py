@@ -13,7 +13,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import icu
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global, get_locale_identifier, parse_locale
 
@@ -150,6 +149,8 @@ def language_name(tag: str, among: list[str] | tuple[str, ...] | None = None, st
     if details:
         # CLDR's localeDisplayPattern and separator ("{0} ({1})", "{0}（{1}）" in Chinese), from ICU:
         # Babel's get_display_name always writes " (…, …)".
+        import icu  # here: only a name with a script or region needs ICU (~25 ms of start-up)
+
         data = icu.LocaleData(gettext_code(tag))
         name = data.getLocaleDisplayPattern().format(name, data.getLocaleSeparator().join(details))
     return _capitalize(name, language) if standalone else name

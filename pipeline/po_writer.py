@@ -68,6 +68,8 @@ _FLAG_ORDER |= {"wrap": 1000, "no-wrap": 1000}
 
 
 def _escape(text: str) -> str:
+    if _ESCAPE_RE.search(text) is None:
+        return text
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
@@ -91,50 +93,94 @@ def _widths(portion: str) -> list[int]:
     return list(map(_char_width, portion))
 
 
+class _Layout:
+    """An escaped string's columns and break opportunities, computed once per string."""
+
+    __slots__ = ("allowed", "columns", "mandatory", "size", "total")
+
+    def __init__(self, portion: str) -> None:
+        self.size = size = len(portion)
+        self.mandatory: set[int] = set()
+        if portion.isascii() and portion.isprintable():
+            # One column per character and no mandatory break inside: the common case.
+            self.columns, self.total = None, size
+            offsets = [o for o, _ in line_breaks(portion)]
+            if offsets and offsets[-1] == size:
+                offsets.pop()  # the end of the text
+            if "\\" in portion or _IS_LETTER.search(portion):
+                offsets = _allowed(portion, offsets)
+            self.allowed = offsets
+            return
+        self.columns = columns = [0, *itertools.accumulate(_widths(portion))]
+        self.total = columns[-1]
+        opportunities = line_breaks(portion)
+        if not portion.isascii():
+            char_at, index = {}, 0
+            for i, char in enumerate(portion):
+                char_at[index] = i
+                index += len(char.encode("utf-8"))
+            opportunities = [(char_at[o], hard) for o, hard in opportunities if o in char_at]
+        # After U+2028, U+2029 or U+0085 (mandatory breaks) libunistring starts
+        # counting columns afresh, though write-po.c breaks no line there.
+        self.mandatory = {offset for offset, hard in opportunities if hard and offset < size}
+        self.allowed = _allowed(portion, [offset for offset, _ in opportunities])
+
+    def breaks(self, width: int, startcol: int) -> list[int]:
+        """libunistring's greedy ``ulc_width_linebreaks``: break at the last
+        opportunity before a line would pass ``width``."""
+        if self.total <= width - startcol:
+            return []  # fits
+        breaks: list[int] = []
+        last = -1  # no opportunity yet
+        column, start = startcol, 0
+        columns, size = self.columns, self.size
+        if columns is None:  # one column per character
+            for position in self.allowed:
+                column += position - start
+                if last >= 0 and column > width:
+                    breaks.append(last)
+                    column = position - last
+                last = start = position
+            if last >= 0 and column + size - start > width:
+                breaks.append(last)
+            return breaks
+        mandatory = self.mandatory
+        for position in [*self.allowed, size]:
+            piece = columns[position] - columns[start]
+            if last >= 0 and column + piece > width:
+                breaks.append(last)
+                column = 0
+            if position in mandatory:
+                last, column, start = -1, 0, position
+            else:
+                last, column, start = position, column + piece, position
+        return breaks
+
+
+def _allowed(portion: str, allowed: list[int]) -> list[int]:
+    """Break opportunities with gettext 0.21's extra ones, none inside an escape."""
+    # gettext 0.21's libunistring breaks between "." (IS) and a letter
+    # ("example.|com"), which UAX #14 now forbids; tests compare with msgcat.
+    extra = {m.start() + 1 for m in _IS_LETTER.finditer(portion)}
+    if extra:
+        allowed = sorted(set(allowed) | extra)
+    size = len(portion)
+    if "\\" not in portion:
+        return [p for p in allowed if 0 < p < size]
+    # never inside an escape sequence, nor before a final \n
+    banned = {0, size} | {m.start() + 1 for m in _ESCAPE_PAIR.finditer(portion)}
+    if portion.endswith("\\n"):
+        banned.add(size - 2)
+    return [p for p in allowed if p not in banned]
+
+
 def _break_points(portion: str, width: int, startcol: int) -> list[int]:
     """Where GNU gettext breaks an escaped string: libunistring's greedy
     ``ulc_width_linebreaks`` over the UAX #14 break opportunities, never
     inside an escape sequence nor before a final ``\\n``."""
     if portion.isascii() and len(portion) <= width - startcol:
-        return []  # fits
-    columns = [0, *itertools.accumulate(_widths(portion))]
-    if columns[-1] <= width - startcol:
         return []
-    opportunities = line_breaks(portion)
-    if not portion.isascii():
-        char_at, index = {}, 0
-        for i, char in enumerate(portion):
-            char_at[index] = i
-            index += len(char.encode("utf-8"))
-        opportunities = [(char_at[o], hard) for o, hard in opportunities if o in char_at]
-    allowed = [offset for offset, _ in opportunities]
-    # After U+2028, U+2029 or U+0085 (mandatory breaks) libunistring starts
-    # counting columns afresh, though write-po.c breaks no line there.
-    mandatory = {offset for offset, hard in opportunities if hard and offset < len(portion)}
-    # gettext 0.21's libunistring breaks between "." (IS) and a letter
-    # ("example.|com"), which UAX #14 now forbids; tests compare with msgcat.
-    extra = {m.start() + 1 for m in _IS_LETTER.finditer(portion)}
-    banned = {0, len(portion)}
-    if "\\" in portion:  # never inside an escape sequence, nor before a final \n
-        banned |= {m.start() + 1 for m in _ESCAPE_PAIR.finditer(portion)}
-        if portion.endswith("\\n"):
-            banned.add(len(portion) - 2)
-    if extra:
-        allowed = sorted(set(allowed) | extra)
-    allowed = [p for p in allowed if p not in banned]
-    breaks: list[int] = []
-    last: int | None = None
-    column, start = startcol, 0
-    for position in [*allowed, len(portion)]:
-        piece = columns[position] - columns[start]
-        if last is not None and column + piece > width:
-            breaks.append(last)
-            column = 0
-        if position in mandatory:
-            last, column, start = None, 0, position
-        else:
-            last, column, start = position, column + piece, position
-    return breaks
+    return _Layout(portion).breaks(width, startcol)
 
 
 _IS_LETTER = re.compile(r"[.,:;](?=[^\W\d_]|[#&*<=>@^_`|~])")
@@ -153,13 +199,27 @@ def _string_lines(prefix: str, keyword: str, text: str, wrap: bool = True) -> li
     allows. The first line is left empty (``msgid ""``) when the text has an
     inner newline or does not fit after the keyword.
     """
-    parts = text.split("\n")
-    portions = [p + "\n" for p in parts[:-1]]
-    if parts[-1] or not portions:
-        portions.append(parts[-1])
-    escaped = [_escape(p) for p in portions]
     width = (PAGE_WIDTH if wrap else 1 << 30) - 1 - (len(prefix) + 1)  # room for both quotes
     first = len(keyword) + 1
+    if "\n" not in text:
+        portion = _escape(text)
+        if portion.isascii() and len(portion) <= width - first:  # fits: the common case
+            return [f'{prefix}{keyword} "{portion}"']
+        layout = _Layout(portion)
+        # Text that does not fit stays on the keyword's line only when the
+        # greedy filling finds no break; at one column per character, that
+        # is when there is no break opportunity at all.
+        if first <= width and (
+            not layout.allowed if layout.columns is None else not layout.breaks(width, first)
+        ):
+            return [f'{prefix}{keyword} "{portion}"']
+        pieces = _split(portion, layout.breaks(width, 0))
+        return [f'{prefix}{keyword} ""', *[f'{prefix}"{piece}"' for piece in pieces]]
+    parts = text.split("\n")
+    portions = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        portions.append(parts[-1])
+    escaped = [_escape(p) for p in portions]
     if len(escaped) == 1 and first <= width and not _break_points(escaped[0], width, first):
         return [f'{prefix}{keyword} "{escaped[0]}"']
     lines = [f'{prefix}{keyword} ""']
@@ -187,6 +247,8 @@ def _reference_lines(locations) -> list[str]:
 
 
 def _ordered_flags(flags) -> list[str]:
+    if len(flags) < 2:
+        return list(flags)
     return sorted(flags, key=lambda f: (_FLAG_ORDER.get(f, 2000), f))
 
 

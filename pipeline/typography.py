@@ -102,7 +102,13 @@ CLOSING_CONTEXT = " \u00a0\u202f\t.,;:!?…)]}—–-。，、；：！？）」
 
 
 def _opens(char: str, before: str, after: str, stack: list[str], own: tuple[str, str]) -> bool:
-    """Whether one double quotation mark opens a quotation, from its context first."""
+    """Whether one double quotation mark opens a quotation, from its context first.
+
+    Guillemets of the language's own pair say which end they are whatever the
+    spacing: French sets "l’« Union »" with a space inside the marks.
+    """
+    if own[0] != own[1] and char in own and char in "«»":
+        return char == own[0]
     if before in OPENING_CONTEXT and after not in CLOSING_CONTEXT:
         return True  # at a word's start
     if before not in OPENING_CONTEXT and after in CLOSING_CONTEXT:
@@ -151,7 +157,12 @@ def _single_quotes(text: str, start: str, end: str) -> str:
 
 
 def typeset(text: str, lang: str) -> str:
-    """Apply the language's typographic conventions to one segment."""
+    """Apply the language's typographic conventions to one segment.
+
+    Only the rendered text changes (the catalog keeps what the translator
+    typed): quotation marks, apostrophes, and no-break spaces where a line
+    must not break (:func:`no_break_spaces`).
+    """
     base = lang.split("_")[0].split("-")[0]
     start, end, alt_start, alt_end = quotes = quotes_for(lang)
     text = _requote(text, quotes)
@@ -164,4 +175,172 @@ def typeset(text: str, lang: str) -> str:
         text = re.sub(r"\s*»", NBSP + "»", text)
         text = re.sub(r"(?<=[^\s\d])[ \u00a0\u202f]*([;!?])", NNBSP + r"\1", text)
         text = re.sub(r"(?<=[^\s\d])[ \u00a0\u202f]*:(?!\d)", NBSP + ":", text)
+    return no_break_spaces(text, lang)
+
+
+# --- no-break spaces -------------------------------------------------------------------
+# Where a line must not break: "8 août", "August 8", "1987 года", "5 km", "A. B. Name",
+# before a spaced dash. Month names, date order, unit symbols and digit grouping come from
+# CLDR through Babel for each locale; the few rules CLDR has no data for are listed here.
+
+SPACE = "[ \u00a0]"
+# Inflected "year" words after a year: CLDR has only the date pattern's "г." (ru), not the
+# running-text forms ("1987 года", "в 1990-х годах"), so these few are hand-listed.
+YEAR_WORDS = {
+    "ru": "года|году|год|годы|годов|годах|гг?\\.",
+    "uk": "року|рік|роки|років|роках|рр?\\.",
+    "be": "года|годзе|год|гады|гадоў|г\\.",
+    "bg": "година|г\\.",
+    "pl": "roku|rok|r\\.",
+}
+# One-letter words that must not end a line (Russian, Ukrainian, Belarusian typesetting
+# practice: "с 1987", "в Баку"); a typesetting convention, not locale data.
+SHORT_WORDS = {"ru": "вксоуияаВКСОУИЯА", "uk": "вкзоуіаВКЗОУІА", "be": "вкзоуіаВКЗОУІА"}
+# English titles that stay with the name they precede ("Mr. Vance").
+EN_TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|St)\."
+
+
+@cache
+def _months(lang: str) -> str:
+    """A regex alternation of the language's month names (Babel/CLDR: wide and abbreviated,
+    format and stand-alone), longest first."""
+    from babel.dates import get_month_names
+
+    locale = babel_locale(lang)
+    names: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            names.update(get_month_names(width, context, locale).values())
+    names = {n for n in names if n and not n[0].isdigit()}
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+@cache
+def _date_rules(lang: str) -> tuple[re.Pattern[str], ...]:
+    """Day–month and month–day, in the order and with the words between them of the
+    locale's long date pattern ("28 de agosto" in Spanish, "August 28" in English)."""
+    from babel.dates import format_date as babel_format_date
+    from babel.dates import get_month_names
+
+    locale = babel_locale(lang)
+    months = _months(lang)
+    if not months:
+        return ()
+    sample = babel_format_date(datetime.date(2001, 8, 28), format="long", locale=locale)
+    august = get_month_names("wide", "format", locale)[8]
+    day, month = sample.find("28"), sample.find(august)
+    if day < 0 or month < 0:
+        return ()  # numeric months (Japanese, Chinese): nothing to bind
+    rules: list[re.Pattern[str]] = []
+    if day < month:
+        between = sample[day + 2 : month]
+        if between.strip(" \u00a0\u202f.") == "" or re.fullmatch(r"[ \u00a0]\w+[ \u00a0]", between):
+            words = SPACE.join(re.escape(w) for w in between.split()) if between.strip(" .") else ""
+            dot = r"\.?" if "." in between else ""
+            middle = f"{dot}{SPACE}" + (f"{words}{SPACE}" if words else "")
+            rules.append(re.compile(rf"(?<![\d.,])\d{{1,2}}{middle}(?=(?:{months})(?!\w))", re.I))
+    else:
+        rules.append(re.compile(rf"(?<!\w)(?:{months}){SPACE}(?=\d{{1,2}}(?!\d))", re.I))
+    # month and year ("août 2025", "августа 2025")
+    rules.append(re.compile(rf"(?<!\w)(?:{months}){SPACE}(?=\d{{4}}(?!\d))", re.I))
+    return tuple(rules)
+
+
+@cache
+def _units(lang: str) -> str:
+    """Unit symbols of the language (Babel/CLDR short and narrow unit names: "km", "кг", "%")."""
+    from babel.units import get_unit_name
+
+    locale = babel_locale(lang)
+    symbols: set[str] = {"%", "‰", "€", "$", "£", "₼", "₽", "°C", "°F"}
+    for unit in locale._data.get("unit_display_names", {}):
+        for length in ("short", "narrow"):
+            try:
+                name = get_unit_name(unit, length=length, locale=locale)
+            except (KeyError, ValueError):
+                continue
+            # symbols only ("km", "м²", "%"), not spelled-out words ("years", "дн.")
+            if name and " " not in name and (len(name) <= 3 or not name.isalpha()) and "." not in name:
+                symbols.add(name)
+    return "|".join(re.escape(n) for n in sorted(symbols, key=len, reverse=True))
+
+
+def _binder(match: re.Match[str]) -> str:
+    return match[0].replace(" ", NBSP)
+
+
+@cache
+def _rules(lang: str) -> tuple[tuple[re.Pattern[str], object], ...]:
+    """The language's no-break-space rules, compiled once: (pattern, replacement) pairs."""
+    base = lang.split("_")[0].split("-")[0]
+    try:
+        locale = babel_locale(lang)
+    except ValueError:
+        return ()
+    rules: list[tuple[re.Pattern[str], object]] = [(rule, _binder) for rule in _date_rules(lang)]
+    rules.append((re.compile(rf"(?<=\d) (?=(?:{_units(lang)})(?![\w²³]))"), NBSP))
+    if base in YEAR_WORDS:
+        rules.append((re.compile(rf"(?<=\d) (?=(?:{YEAR_WORDS[base]})(?!\w))"), NBSP))
+    group = locale.number_symbols.get("latn", {}).get("group", ",")
+    if group in (NBSP, NNBSP, " "):
+        rules.append(
+            (
+                re.compile(r"(?<!\d)(\d{1,3})((?: \d{3})+)(?![\d,.]\d)"),
+                lambda m: m[1] + m[2].replace(" ", group),
+            )
+        )
+    # initials: a capital letter and a full stop before a capitalised word ("A. B. Name")
+    rules.append(
+        (
+            re.compile(r"(?<![\w.])([^\W\d_])\. (?=[^\W\d_])"),
+            lambda m: m[0] if m[1].islower() else m[1] + "." + NBSP,
+        )
+    )
+    if base == "en":
+        rules.append((re.compile(rf"(?<!\w){EN_TITLES} (?=[A-Z])"), _binder))
+    rules.append((re.compile(r" (?=[—–](?: |$))"), NBSP))  # a spaced dash stays with the word before it
+    if base in SHORT_WORDS:
+        rules.append((re.compile(rf"(?<![\w\-])[{SHORT_WORDS[base]}] (?=\w)"), _binder))
+    return tuple(rules)
+
+
+def no_break_spaces(text: str, lang: str) -> str:
+    """No-break spaces where a line must not break, by the language's rules.
+
+    Day and month ("8 августа", "August 8"), month and year, a number and its
+    unit ("5 km", "10 %") or year word ("1987 года"), initials ("A. B. Name"),
+    a spaced dash (never at a line's start), digit groups ("3 000" where the
+    locale groups with a space), and the Russian one-letter words.
+    """
+    if " " not in text:
+        return text
+    for pattern, replacement in _rules(lang):
+        text = pattern.sub(replacement, text)
+    return text
+    base = lang.split("_")[0].split("-")[0]
+    try:
+        locale = babel_locale(lang)
+    except ValueError:
+        return text
+    for rule in _date_rules(lang):
+        text = rule.sub(_binder, text)
+    units = _units(lang)
+    text = re.sub(rf"(?<=\d) (?=(?:{units})(?![\w²³]))", NBSP, text)
+    if base in YEAR_WORDS:
+        text = re.sub(rf"(?<=\d) (?=(?:{YEAR_WORDS[base]})(?!\w))", NBSP, text)
+    group = locale.number_symbols.get("latn", {}).get("group", ",")
+    if group in (NBSP, NNBSP, " "):
+        text = re.sub(
+            r"(?<!\d)(\d{1,3})((?: \d{3})+)(?![\d,.]\d)", lambda m: m[1] + m[2].replace(" ", group), text
+        )
+    # initials: a capital letter and a full stop before a capitalised word ("A. B. Name")
+    text = re.sub(
+        r"(?<![\w.])([^\W\d_])\. (?=[^\W\d_])", lambda m: m[0] if m[1].islower() else m[1] + "." + NBSP, text
+    )
+    if base == "en":
+        text = re.sub(rf"(?<!\w){EN_TITLES} (?=[A-Z])", _binder, text)
+    text = re.sub(r" (?=[—–](?: |$))", NBSP, text)  # a spaced dash stays with the word before it
+    if base in SHORT_WORDS:
+        letters = SHORT_WORDS[base]
+        text = re.sub(rf"(?<![\w\-])[{letters}] (?=\w)", _binder, text)
     return text

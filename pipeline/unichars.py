@@ -53,6 +53,21 @@ def controls(text: str) -> list[str]:
     return [char for char in dict.fromkeys(text) if is_control(char)]
 
 
+def text_direction(text: str) -> str:
+    """ "rtl" or "ltr" from the first strong character (the rule of HTML's dir="auto"), else "auto".
+
+    Computed here because WeasyPrint ignores dir="auto" and <bdi>'s own guess:
+    an explicit dir attribute isolates a name or a title in Chromium and in the PDF alike.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "auto"
+
+
 def is_mark(char: str) -> bool:
     return bool(unicodedata.combining(char)) or unicodedata.category(char) in ("Mn", "Me")
 

@@ -259,9 +259,9 @@ WORDS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed):
-    """The index of pipeline/fuzzy.py gives what extractOne over every old entry gives."""
+@pytest.mark.parametrize(("seed", "workers"), [(0, 1), (1, 2), (2, 2)])
+def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed, workers):
+    """The index of pipeline/fuzzy_index.py gives what extractOne over every old entry gives."""
     import random
     from collections import Counter
 
@@ -284,7 +284,8 @@ def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed):
         for query in queries:
             match = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=60, processor=None)
             expected.append(None if match is None else match[2])
-        assert best_matches(queries, choices) == expected
+        assert best_matches(queries, choices, exhaustive_pairs=0, workers=workers) == expected
+        assert best_matches(queries, choices) == expected  # small: the exhaustive search itself
         outcomes.update("match" if e is not None else "none" for e in expected)
     assert outcomes["match"] > 100 and outcomes["none"] > 100  # both kinds were tested
 

@@ -4,11 +4,12 @@ An edition is *final* only when every entry of its catalog is reviewed;
 otherwise it is a *draft* and looks like one on every page. The package:
 ``model`` (what an edition shows), ``render`` (HTML), ``fonts`` (glyph
 coverage), ``pdf`` (WeasyPrint, content key), ``build`` (what to render),
-``publish`` (all-or-nothing copy of the final editions).
+``publish`` (the site of the final editions, all or nothing), ``site`` (its index,
+card metadata, checksums and zip) and ``webfonts`` (WOFF2 subsets).
 """
 
 from .build import Result, build_editions, build_index, build_language, write_index
-from .fonts import FONT_FAMILY, check_glyphs, font_coverage, font_files
+from .fonts import check_glyphs, font_coverage, font_families, font_fingerprint
 from .model import PSEUDO_LANG, SOURCE_LANG, Edition, Text, build_edition, edition_for, load_catalog
 from .pdf import (
     DEFAULT_MAX_PAGES,
@@ -36,7 +37,6 @@ from .render import (
 __all__ = [
     "CACHE",
     "DEFAULT_MAX_PAGES",
-    "FONT_FAMILY",
     "MAX_PAGES_ENV",
     "PSEUDO_LANG",
     "SOURCE_LANG",
@@ -53,7 +53,8 @@ __all__ = [
     "edition_date",
     "edition_for",
     "font_coverage",
-    "font_files",
+    "font_families",
+    "font_fingerprint",
     "language_name",
     "load_catalog",
     "max_pages",

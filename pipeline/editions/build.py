@@ -9,6 +9,8 @@ run, and one failing edition never costs the others.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +19,11 @@ from babel.messages.catalog import Catalog
 from ..document import Document
 from ..errors import PipelineError
 from ..fileio import atomic_write
-from .fonts import check_glyphs, font_coverage
+from .fonts import font_coverage
 from .model import Edition, build_edition, edition_for
 from .pdf import max_pages, pdf_identifier, pdf_key, render_pdf
-from .render import language_name, render_html, render_index, ui_strings
+from .progress import Progress
+from .render import render_html, render_index
 
 
 def file_bytes(path: Path) -> bytes | None:
@@ -63,17 +66,16 @@ class Job:
             return False
         return not self.pdf or pdf_identifier(pdf_path) == self.key
 
-    def write(self) -> None:
+    def write(self, progress: Callable[[str], None] | None = None) -> None:
         """Render the PDF, then write the HTML: both atomic, the HTML only once the PDF is made."""
         html_path, pdf_path = self.paths
         if self.pdf:
-            render_pdf(self.html, pdf_path, self.key, self.pages)
+            render_pdf(self.html, pdf_path, self.key, self.pages, progress)
         atomic_write(html_path, self.html.encode("utf-8"))
 
 
 def prepare(edition: Edition, langs: list[str], out: Path, pdf: bool = True, pages: int | None = None) -> Job:
-    """Check the edition's glyphs and render its HTML (no PDF yet)."""
-    check_glyphs(edition, ui_strings(edition) + [language_name(other) for other in langs])
+    """Render the edition's HTML, its glyphs checked (no PDF yet)."""
     html = render_html(edition, langs)
     return Job(edition, html, pdf_key(html), Path(out), pdf, pages)
 
@@ -105,7 +107,7 @@ def build_language(
 
 def write_index(doc: Document, editions: list[Edition], out: Path) -> bool:
     """Write ``out/index.html`` unless it already holds exactly this; True when written."""
-    data = render_index(doc, editions).encode("utf-8")
+    data = render_index(doc, editions, Path(out)).encode("utf-8")  # sizes of the files in out
     path = Path(out) / "index.html"
     if file_bytes(path) == data:
         return False
@@ -128,17 +130,83 @@ def _failure(lang: str, exc: BaseException) -> str:
     return f"{' '.join(text.split())} ({lang} edition not built)"
 
 
+# Where a rendering edition's statuses go: Progress.update in this process, or a queue to
+# the parent from a forked worker (set before the pool forks; None: no progress shown).
+_REPORT: Callable[[str, str | None], None] | None = None
+
+
 def _render_one(job: Job) -> Result:
-    lang = job.edition.lang
+    lang, report = job.edition.lang, _REPORT
+    name = f"{lang}.pdf"
     try:
-        job.write()
+        job.write((lambda status: report(name, status)) if report and job.pdf else None)
     except Exception as exc:  # one failing edition is reported, never a traceback or the others' loss
         return Result(lang, _failure(lang, exc))
+    finally:
+        if report and job.pdf:
+            report(name, None)  # finished (or failed): off the progress line
     return Result(lang, None, job.edition.state_label, rendered=True)
 
 
+def _render_all(work: list[Job], jobs: int, progress: Progress | None) -> list[Result]:
+    """Render the jobs here, or ``jobs`` at a time in workers forked from this process.
+
+    The longest HTML goes first, each job to the next free worker, so a long
+    edition never waits behind short ones. A worker sends its statuses to a
+    thread of this process, which shows them.
+    """
+    global _REPORT
+
+    def show(name: str, status: str | None) -> None:
+        if status is None:
+            progress.done(name, "done")
+        else:
+            progress.update(name, status)
+
+    if len(work) <= 1 or jobs <= 1:
+        _REPORT = show if progress else None
+        try:
+            return [_render_one(job) for job in work]
+        finally:
+            _REPORT = None
+    import multiprocessing
+    import threading
+
+    import weasyprint  # noqa: F401 - imported once here, inherited by the workers
+
+    font_coverage()
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue() if progress else None
+    _REPORT = (lambda name, status: queue.put((name, status))) if queue else None
+    listener = None
+    if queue:
+
+        def listen() -> None:  # drains the queue to the end, so a worker never blocks on it
+            for name, status in iter(queue.get, None):
+                with contextlib.suppress(OSError, ValueError):  # stderr closed: statuses are lost, not work
+                    show(name, status)
+
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+    try:
+        with context.Pool(min(jobs, len(work))) as pool:
+            order = sorted(work, key=lambda job: len(job.html), reverse=True)
+            return list(pool.imap_unordered(_render_one, order, chunksize=1))
+    finally:
+        _REPORT = None
+        if listener:
+            queue.put(None)
+            listener.join()
+
+
 def build_editions(
-    doc: Document, langs: list[str], translations: Path, out: Path, jobs: int, pages: int | None = None
+    doc: Document,
+    langs: list[str],
+    translations: Path,
+    out: Path,
+    jobs: int,
+    pages: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Result]:
     """Render every edition whose content changed, ``jobs`` at a time, in processes forked from this one.
 
@@ -146,7 +214,8 @@ def build_editions(
     catalog, a missing glyph or a failed write stops that edition only; the
     others are written, and nothing already on disk is removed. The index is
     rewritten only when every edition is built. The parent imports WeasyPrint and
-    loads the fonts once; forked workers inherit them.
+    loads the fonts once; forked workers inherit them. ``progress`` shows each
+    rendering edition's status.
     """
     limit = max_pages(pages)
     results: dict[str, Result] = {}
@@ -163,17 +232,7 @@ def build_editions(
             results[lang] = Result(lang, None, job.edition.state_label)
         else:
             work.append(job)
-    if len(work) > 1 and jobs > 1:
-        import multiprocessing
-
-        import weasyprint  # noqa: F401 - imported once here, inherited by the workers
-
-        font_coverage()
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
-            rendered = pool.map(_render_one, work)
-    else:
-        rendered = [_render_one(job) for job in work]
-    results.update((r.lang, r) for r in rendered)
+    results.update((r.lang, r) for r in _render_all(work, jobs, progress))
     if not any(r.error for r in results.values()):  # else the index on disk stays as it is
         try:
             write_index(doc, list(editions.values()), out)

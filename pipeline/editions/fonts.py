@@ -1,93 +1,207 @@
-"""The edition font: where fontconfig finds it, and which characters it can draw."""
+"""An edition's fonts: the stack of each language its page shows, and the glyph gate.
+
+The faces come from :mod:`pipeline.fonts` (fontconfig, cmaps). An edition's
+page sets text in its own language, English fallback text (``lang="en"``) and
+the language switcher's names (each ``lang`` of its own), so each of these
+gets a stack of its own: the Arabic edition's own text starts with Noto Naskh
+Arabic, its English fallback with Noto Serif, its "日本語" link with Noto
+Serif CJK JP. The template turns these stacks into CSS (``font_families``);
+the gate fails the edition when a character of a scope is in none of its faces.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import subprocess
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..errors import PipelineError
-from ..fileio import atomic_write
+from ..fonts import BASE_FAMILY, FontFace, coverage, css_families, find_face, font_stack, missing_glyphs
+from ..locales import bcp47
 from .model import Edition
-from .render import CACHE
 
-FONT_FAMILY = "Noto Serif"
-FONT_STYLES = ("Regular", "Italic", "Bold")
+Items = list[tuple[str, str]]  # (text, entry it comes from)
 
 
-@cache
-def font_files() -> dict[str, Path]:
-    """The files of the edition font, as fontconfig (and so WeasyPrint) finds them."""
-    found = {}
-    for style in FONT_STYLES:
-        pattern = f"{FONT_FAMILY}:style={style}"
-        try:
-            out = subprocess.run(
-                ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True
+@dataclass(frozen=True)
+class Scope:
+    """The text one ``lang`` of a page sets, and the faces it is set in."""
+
+    lang: str  # gettext code (pt_BR); its BCP 47 tag is what the page's attribute says
+    items: tuple[tuple[str, str], ...]
+    stack: tuple[FontFace, ...]
+
+    @property
+    def tag(self) -> str:
+        return bcp47(self.lang)
+
+    @property
+    def families(self) -> list[str]:
+        return css_families(list(self.stack))
+
+
+def scopes(edition: Edition, extra: Iterable[str], others: Iterable[tuple[str, str]] = ()) -> list[Scope]:
+    """The edition's own scope first (its text, interface strings ``extra``), then one per other language.
+
+    ``others`` are (lang, text) pairs the page marks with another ``lang``,
+    such as the switcher's language names. Untranslated segments are English.
+    """
+    texts: dict[str, Items] = {edition.lang: []}
+    for t in edition.segments:
+        texts.setdefault(t.lang_override or edition.lang, []).append((t.text, t.msgid))
+    texts[edition.lang] += [(s, "(interface)") for s in extra if s] + [("DRAFT", "(interface)")]
+    for lang, text in others:
+        if bcp47(lang) != bcp47(edition.lang):
+            texts.setdefault(lang, []).append((text, "(language list)"))
+        else:
+            texts[edition.lang].append((text, "(language list)"))
+    return [
+        Scope(lang, tuple(items), tuple(font_stack([text for text, _ in items], lang)))
+        for lang, items in texts.items()
+        if items or lang == edition.lang
+    ]
+
+
+def check_glyphs(
+    edition: Edition, extra: Iterable[str], others: Iterable[tuple[str, str]] = ()
+) -> list[Scope]:
+    """The edition's scopes, once every character is in one of its scope's faces.
+
+    Else fail, naming the character, the language and the entry: WeasyPrint
+    itself would only draw a blank box ("tofu") and log a warning.
+    """
+    found = scopes(edition, extra, others)
+    for scope in found:
+        for char, code, entry in missing_glyphs(list(scope.items), list(scope.stack)):
+            name = unicodedata.name(char, "unassigned")
+            where = "" if scope.lang == edition.lang else f" ({scope.tag} text)"
+            tried = ", ".join(dict.fromkeys(f.family for f in scope.stack)) or "none"
+            raise PipelineError(
+                None,
+                f"{edition.lang}: no installed font has a glyph for {char!r} (U+{code:04X} {name})"
+                f"{where} in entry {entry!r}; fonts tried: {tried}",
             )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise PipelineError(None, f"cannot query fontconfig for {pattern!r}: {exc}") from exc
-        path = Path(out.stdout.strip())
-        if not path.name.replace("-", "").lower().startswith(FONT_FAMILY.replace(" ", "").lower()):
-            raise PipelineError(None, f"font {FONT_FAMILY!r} ({style}) is not installed; run `make install`")
-        found[style] = path
     return found
+
+
+@dataclass(frozen=True)
+class FallbackFace:
+    """A CSS ``@font-face`` alias of a fallback face, limited to the characters it was found for.
+
+    Named in a ``font-family`` list as itself, an emoji face would draw far
+    more than the emoji: Pango sets every digit, '#' and '*' (characters with
+    the Unicode Emoji property) in it, as wide colour bitmaps. ``unicode-range``
+    keeps it to the page's own uncovered characters (WeasyPrint and browsers
+    both honour it for ``local()`` sources).
+    """
+
+    alias: str  # "Edition fallback 1": safe in CSS, never from translated text
+    family: str
+    unicode_range: str  # "U+2728, U+1F600-1F64F"
+
+
+# Characters that only join or select glyphs inside an emoji sequence: they go with the fallback face.
+SEQUENCE_CHARACTERS = frozenset([0x200D, 0xFE0E, 0xFE0F, 0x20E3, *range(0x1F3FB, 0x1F400)])
+
+
+def _ranges(codes: Iterable[int]) -> str:
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
+
+
+def fallback_faces(found: list[Scope]) -> dict[tuple[str, str], FallbackFace]:
+    """Per (scope's BCP 47 tag, family): the alias of each fallback face and the characters it draws."""
+    aliases: dict[tuple[str, str], FallbackFace] = {}
+    for scope in found:
+        chars = {ord(c) for text, _ in scope.items for c in text}
+        served: dict[str, set[int]] = {}
+        for code in chars:
+            face = next((f for f in scope.stack if code in coverage(f)), None)
+            if face is not None and face.fallback:
+                served.setdefault(face.family, set()).add(code)
+        for family, codes in served.items():
+            alias = f"Edition fallback {len(aliases) + 1}"
+            codes |= chars & SEQUENCE_CHARACTERS
+            aliases[(scope.tag, family)] = FallbackFace(alias, family, _ranges(codes))
+    return aliases
+
+
+def font_families(
+    found: list[Scope], fallbacks: dict[tuple[str, str], FallbackFace] | None = None
+) -> list[tuple[str | None, list[str]]]:
+    """What the template writes as CSS: (None for the page, else a BCP 47 tag, family names).
+
+    A fallback face is named by its alias (:func:`fallback_faces`); a language
+    whose stack is the page's needs no rule of its own (it inherits).
+    """
+    fallbacks = fallback_faces(found) if fallbacks is None else fallbacks
+
+    def names(scope: Scope) -> list[str]:
+        out = []
+        for family in scope.families:
+            alias = fallbacks.get((scope.tag, family))
+            if alias is not None:
+                out.append(alias.alias)
+            elif not any(f.family == family and f.fallback for f in scope.stack):
+                out.append(family)
+        return out
+
+    page = names(found[0])
+    return [(None, page)] + [(s.tag, n) for s in found[1:] if (n := names(s)) != page]
+
+
+def base_coverage() -> frozenset[int]:
+    """Code points of the Latin/Cyrillic serif (what pseudo-translation may use)."""
+    face = find_face(BASE_FAMILY)
+    if face is None:
+        raise PipelineError(None, f"font {BASE_FAMILY!r} is not installed; run `make install`")
+    return coverage(face)
+
+
+font_coverage = base_coverage  # the name the pseudo-translation and the build's preloading use
 
 
 @cache
 def font_fingerprint() -> str:
-    """The font files' paths, sizes and times, hashed: it changes when a font is replaced."""
-    files = font_files()
+    """Every installed font file (path, size, time), hashed: it changes when any font does.
+
+    Any of them may end up in an edition's stack (fallbacks are found by
+    character), so a PDF is current only while all are unchanged.
+    """
     try:
-        facts = [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in files.values()]
-    except OSError as exc:
-        raise PipelineError(None, f"cannot read the font {FONT_FAMILY!r}: {exc}") from exc
+        out = subprocess.run(
+            ["fc-list", "--format=%{file}\n"], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PipelineError(None, f"cannot query fontconfig (fc-list): {exc}") from exc
+    facts = []
+    for name in sorted(set(out.splitlines())):
+        try:
+            stat = Path(name).stat()
+        except OSError:
+            continue
+        facts.append([name, stat.st_size, stat.st_mtime_ns])
     return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
 
 
-@cache
-def font_coverage() -> frozenset[int]:
-    """Code points every style of the edition font can draw.
-
-    Parsing the fonts' cmaps costs more than the rest of an edition's
-    preparation, so the result is cached under output/.cache, keyed by the
-    font files' fingerprint.
-    """
-    cached = CACHE / f"glyphs-{font_fingerprint()}.json"
-    try:
-        return frozenset(json.loads(cached.read_text()))
-    except (OSError, ValueError):
-        pass
-    from fontTools.ttLib import TTFont
-
-    sets = []
-    for path in font_files().values():
-        with TTFont(path, lazy=True) as font:
-            sets.append(set(font.getBestCmap()))
-    coverage = frozenset(set.intersection(*sets))
-    with contextlib.suppress(PipelineError):
-        atomic_write(cached, json.dumps(sorted(coverage)).encode())
-    return coverage
-
-
-def check_glyphs(edition: Edition, extra: list[str]) -> None:
-    """Fail, naming character, language and entry, if the font cannot draw a character.
-
-    WeasyPrint itself only draws a blank box ("tofu") and logs a warning.
-    """
-    covered = font_coverage()
-    items = [(t.text, t.msgid) for t in edition.segments] + [(s, "(edition text)") for s in extra]
-    for text, msgid in items:
-        for char in text:
-            if ord(char) in covered or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-                continue
-            name = unicodedata.name(char, "unnamed")
-            raise PipelineError(
-                None,
-                f"{edition.lang}: the font {FONT_FAMILY!r} has no glyph for {char!r} "
-                f"(U+{ord(char):04X} {name}) in entry {msgid!r}",
-            )
+__all__ = [
+    "FallbackFace",
+    "Scope",
+    "base_coverage",
+    "check_glyphs",
+    "fallback_faces",
+    "font_coverage",
+    "font_families",
+    "font_fingerprint",
+    "scopes",
+]

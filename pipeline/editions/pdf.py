@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +21,10 @@ from urllib.request import url2pathname
 
 from ..errors import PipelineError
 from ..fileio import atomic_write
+from ..hyphenation import fingerprint as hyphenation_fingerprint
+from ..hyphenation import render as hyphenated_render
 from .fonts import font_fingerprint
+from .progress import weasyprint_progress
 from .render import TEMPLATES
 
 PDF_VARIANT = "pdf/ua-1"
@@ -58,7 +62,13 @@ def _renderer_fingerprint() -> str:
 def pdf_key(html: str) -> str:
     """32 hex digits naming the PDF that ``html`` renders to with these fonts and this renderer."""
     digest = hashlib.sha256()
-    for part in (RENDER_VERSION, PDF_VARIANT, _renderer_fingerprint(), font_fingerprint()):
+    for part in (
+        RENDER_VERSION,
+        PDF_VARIANT,
+        _renderer_fingerprint(),
+        font_fingerprint(),
+        hyphenation_fingerprint(),
+    ):
         digest.update(part.encode() + b"\0")
     digest.update(html.encode("utf-8"))
     return digest.hexdigest()[:32]
@@ -92,8 +102,10 @@ def _add_identifier(data: bytes, key: str) -> bytes:
 
 
 def project_url_fetcher(root: Path = TEMPLATES):
-    """A WeasyPrint URL fetcher that reads only the project's own template files."""
+    """A WeasyPrint URL fetcher that reads only the project's own template files (and installed fonts)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    from ..fonts import installed_font_files
 
     allowed_root = Path(root).resolve()
 
@@ -113,21 +125,60 @@ def project_url_fetcher(root: Path = TEMPLATES):
                 path = Path(url2pathname(urlsplit(url).path)).resolve()
                 if path.is_file() and path.is_relative_to(allowed_root):
                     return super().fetch(url, headers)
+                # An @font-face alias of the template (src: local(...), editions/fonts.py)
+                # reads an installed font file; no translated text ever names one.
+                if path in installed_font_files():
+                    return super().fetch(url, headers)
             self.blocked.append(url)
             raise FatalURLFetchingError(f"blocked URL {url!r}: editions read only the project's own files")
 
     return ProjectFetcher()
 
 
-def render_pdf(html: str, target: Path, key: str | bytes | None = None, pages: int | None = None) -> int:
+@cache
+def _linear_page_references() -> None:
+    """Make pydyf's ``PDF.page_references`` cost O(1) a call instead of O(pages).
+
+    WeasyPrint's PDF/UA tagger (``pdf/tags.py``) reads
+    ``pdf.page_references[page_number]`` for every structure element, and
+    pydyf 0.13 builds the tuple of all pages' references anew on each read:
+    quadratic in pages (a 147-page edition: 73,000 reads, about a tenth of
+    its render). Hand-written because neither library has an option for it;
+    the tuple is kept per ``PDF`` object and rebuilt whenever a page is added
+    (``Kids`` only ever grows), so every read returns what pydyf would.
+    """
+    import pydyf
+
+    build = pydyf.PDF.page_references.fget
+
+    def page_references(self):
+        kids = len(self.pages["Kids"])
+        cached = self.__dict__.get("_page_references")
+        if cached is None or cached[0] != kids:
+            cached = self.__dict__["_page_references"] = (kids, build(self))
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+
+
+def render_pdf(
+    html: str,
+    target: Path,
+    key: str | bytes | None = None,
+    pages: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
     """Render HTML to a tagged, reproducible PDF/UA-1 file, atomically; return its page count.
 
     ``key`` (default: ``pdf_key(html)``) becomes the file identifier. More
     than ``pages`` pages (default: ``max_pages()``) is an error, and nothing
-    is written.
+    is written. ``progress`` receives short statuses ("page 12", "writing
+    PDF, 40 pages") while it renders.
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
+
+    _linear_page_references()
 
     limit = max_pages(pages)
     key = key.decode() if isinstance(key, bytes) else key
@@ -135,13 +186,18 @@ def render_pdf(html: str, target: Path, key: str | bytes | None = None, pages: i
     fetcher = project_url_fetcher()
     options = {"pdf_variant": PDF_VARIANT, "uncompressed_pdf": False}
     try:
-        document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher).render(**options)
+        with weasyprint_progress(progress):
+            document = hyphenated_render(
+                HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher), **options
+            )
         if len(document.pages) > limit:
             raise PipelineError(
                 target,
                 f"{len(document.pages)} pages, more than the maximum of {limit} "
                 f"(raise it with {MAX_PAGES_ENV}=N or --max-pages N)",
             )
+        if progress:
+            progress(f"writing PDF, {len(document.pages)} pages")
         data = document.write_pdf(**options)
     except FatalURLFetchingError as exc:
         raise PipelineError(target, str(exc)) from exc

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.support import Translations
@@ -20,7 +21,9 @@ from ..errors import PipelineError
 from ..locales import bcp47, direction, ui_catalog_path
 from ..locales import language_name as own_language_name
 from ..typography import typeset
-from .model import PSEUDO_LANG, Edition
+from ..unichars import text_direction
+from .fonts import check_glyphs, fallback_faces, font_families
+from .model import PSEUDO_LANG, SOURCE_LANG, Edition
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -35,6 +38,10 @@ UI_IDS = (
     "Signatories",
     "Other languages",
     "The approved translation has changed since its sign-off",
+    "Original language: {language}",
+    "Translation reviewed by {name}, {date}",
+    "Unofficial translation, not signed off by a reviewer",
+    "Draft translation, not reviewed",
 )
 
 
@@ -93,6 +100,7 @@ def template_environment() -> jinja2.Environment:
     env.filters["typeset"] = typeset
     env.filters["bcp47"] = bcp47  # lang/hreflang attributes: pt_BR -> pt-BR
     env.filters["inline"] = _render_inline  # segment markup -> escaped HTML (readers/markup.py)
+    env.filters["text_dir"] = text_direction  # dir of a name or title, isolated with <bdi> (unichars.py)
     return env
 
 
@@ -129,6 +137,27 @@ def colophon(edition: Edition) -> str:
     )
 
 
+def translation_notice(edition: Edition) -> list[str]:
+    """What a translated edition says of itself under its title: the original's language, then its
+    state (reviewed by whom and when, unofficial, or a draft). Empty for the source edition."""
+    if edition.lang in (SOURCE_LANG, PSEUDO_LANG):
+        return []
+    gettext = ui_translations(edition.lang).gettext
+    source = Locale.parse(SOURCE_LANG).get_display_name(edition.locale) or SOURCE_LANG
+    notice = [gettext("Original language: {language}").format(language=source)]
+    if not edition.final:
+        notice.append(gettext("Draft translation, not reviewed"))
+    elif edition.signoff:
+        signed = datetime.date.fromisoformat(edition.signoff.date)  # checked by colophon()
+        date = format_date(signed, format="long", locale=edition.locale)
+        notice.append(
+            gettext("Translation reviewed by {name}, {date}").format(name=edition.signoff.by, date=date)
+        )
+    else:
+        notice.append(gettext("Unofficial translation, not signed off by a reviewer"))
+    return [typeset(line, edition.lang) for line in notice]
+
+
 def _created(edition: Edition) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -136,8 +165,12 @@ def _created(edition: Edition) -> str:
     return edition.date.isoformat() if edition.date else ""  # no date: no date anywhere
 
 
-def render_html(edition: Edition, langs: list[str]) -> str:
-    """The HTML edition (also the PDF's source)."""
+def render_html(edition: Edition, langs: list[str], site: dict | None = None) -> str:
+    """The HTML edition (also the PDF's source), once its fonts can draw every character."""
+    # The fonts of the page's own text, English fallback text and the switcher's names
+    # (pipeline.fonts through editions/fonts.py); an uncovered character fails here.
+    fonts = check_glyphs(edition, ui_strings(edition), [(other, language_name(other)) for other in langs])
+    fallbacks = fallback_faces(fonts)
     translations = ui_translations(edition.lang)
     signature = next((b for b in edition.blocks if b["kind"] == "signature"), None)
     author = " ".join(t.text for t in signature["segments"]) if signature else ""
@@ -153,21 +186,35 @@ def render_html(edition: Edition, langs: list[str]) -> str:
         text_direction=direction(edition.lang),
         lang_class=edition.lang.split("_")[0],
         colophon=colophon(edition),
+        notice=translation_notice(edition),
+        font_families=font_families(
+            fonts, fallbacks
+        ),  # [(None or BCP 47 tag, [family, ...])], never translated text
+        fallback_faces=list(fallbacks.values()),  # @font-face aliases limited by unicode-range
+        site=site or {},  # published pages only: web fonts, card metadata (editions/publish.py)
     )
 
 
-def render_index(doc: Document, editions: list[Edition]) -> str:
+def render_index(
+    doc: Document, editions: list[Edition], folder: Path | None = None, site: dict | None = None
+) -> str:
+    """The landing page: the letter's title, each edition in its own language with its state and
+    file sizes (of the files in ``folder``); ``site`` as in :func:`render_html`."""
+    from .site import index_context  # site.py builds on this module
+
     template = template_environment().get_template("index.html.j2")
     return template.render(
-        letter=doc.name,
-        editions=editions,
-        date_text=edition_date(editions[0]) if editions else "",
-        language_name=language_name,
+        **index_context(doc, editions, Path(folder) if folder else None),
         created=_created(editions[0]) if editions else "",
+        site=site or {},
     )
 
 
 def ui_strings(edition: Edition) -> list[str]:
     """The template's text for this language, for the glyph check."""
     t = ui_translations(edition.lang)
-    return [t.gettext(i) for i in UI_IDS] + [edition_date(edition), colophon(edition)]
+    return [t.gettext(i) for i in UI_IDS] + [
+        edition_date(edition),
+        colophon(edition),
+        *translation_notice(edition),
+    ]
