@@ -265,3 +265,14 @@ def installed_font_files() -> frozenset[Path]:
     """Every font file fontconfig knows (resolved): what a ``local()`` font source may read."""
     out = _fc("fc-list", "--format=%{file}\n")
     return frozenset(Path(name).resolve() for name in out.splitlines() if name)
+
+
+def unicode_range(codepoints: Iterable[int]) -> str:
+    """``U+20-7E, U+A0, U+401-44F``: the code points as CSS ranges."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in ranges)

@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from ..errors import PipelineError
-from ..fonts import BASE_FAMILY, FontFace, coverage, css_families, find_face, font_stack, missing_glyphs
+from ..fonts import (
+    BASE_FAMILY,
+    FontFace,
+    coverage,
+    css_families,
+    find_face,
+    font_stack,
+    installed_font_files,
+    missing_glyphs,
+    unicode_range,
+)
 from ..locales import bcp47
 from .model import Edition
 
@@ -109,16 +117,6 @@ class FallbackFace:
 SEQUENCE_CHARACTERS = frozenset([0x200D, 0xFE0E, 0xFE0F, 0x20E3, *range(0x1F3FB, 0x1F400)])
 
 
-def _ranges(codes: Iterable[int]) -> str:
-    runs: list[list[int]] = []
-    for code in sorted(codes):
-        if runs and code == runs[-1][1] + 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
-
-
 def fallback_faces(found: list[Scope]) -> dict[tuple[str, str], FallbackFace]:
     """Per (scope's BCP 47 tag, family): the alias of each fallback face and the characters it draws."""
     aliases: dict[tuple[str, str], FallbackFace] = {}
@@ -132,7 +130,7 @@ def fallback_faces(found: list[Scope]) -> dict[tuple[str, str], FallbackFace]:
         for family, codes in served.items():
             alias = f"Edition fallback {len(aliases) + 1}"
             codes |= chars & SEQUENCE_CHARACTERS
-            aliases[(scope.tag, family)] = FallbackFace(alias, family, _ranges(codes))
+            aliases[(scope.tag, family)] = FallbackFace(alias, family, unicode_range(codes))
     return aliases
 
 
@@ -178,19 +176,13 @@ def font_fingerprint() -> str:
     Any of them may end up in an edition's stack (fallbacks are found by
     character), so a PDF is current only while all are unchanged.
     """
-    try:
-        out = subprocess.run(
-            ["fc-list", "--format=%{file}\n"], capture_output=True, text=True, check=True, timeout=60
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise PipelineError(None, f"cannot query fontconfig (fc-list): {exc}") from exc
     facts = []
-    for name in sorted(set(out.splitlines())):
+    for path in sorted(installed_font_files()):
         try:
-            stat = Path(name).stat()
+            stat = path.stat()
         except OSError:
             continue
-        facts.append([name, stat.st_size, stat.st_mtime_ns])
+        facts.append([str(path), stat.st_size, stat.st_mtime_ns])
     return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
 
 

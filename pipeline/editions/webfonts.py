@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PipelineError
-from ..fonts import FontFace, css_families, font_stack, needs_glyph
+from ..fonts import FontFace, css_families, font_stack, needs_glyph, unicode_range
 
 FOLDER = "fonts"
 CSS_NAME = "fonts.css"
@@ -129,17 +129,6 @@ def subset(face: FontFace, codepoints: Iterable[int]) -> WebFont:
         font.save(buffer)
         kept = frozenset(font.getBestCmap() or {})
     return WebFont(face.family, name, weight, italic, kept, buffer.getvalue())
-
-
-def unicode_range(codepoints: Iterable[int]) -> str:
-    """``U+20-7E, U+A0, U+401-44F``: the code points as CSS ranges."""
-    ranges: list[list[int]] = []
-    for cp in sorted(codepoints):
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in ranges)
 
 
 def font_css(fonts: list[WebFont]) -> str:
