@@ -6,7 +6,9 @@ For each new msgid, the old msgid with the highest ``fuzz.ratio`` at or above
 Small merges run that exhaustive search as it is (no numpy to import: a
 tenth of a second of start-up); large ones go through the index of
 :mod:`pipeline.fuzzy_index`, which gives the same answers without scanning
-every old entry for every new one (n^2.07 at 20,000 segments, issue 15).
+every old entry for every new one (n^2.07 at 20,000 segments, issue 15),
+except where too many old entries could compete: then, as in msgmerge, the
+most promising ones do.
 """
 
 from __future__ import annotations

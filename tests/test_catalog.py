@@ -290,6 +290,49 @@ def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed, workers):
     assert outcomes["match"] > 100 and outcomes["none"] > 100  # both kinds were tested
 
 
+def test_capped_fuzzy_search_still_finds_the_sentence_a_new_one_was_edited_from(monkeypatch):
+    """When too many old entries could beat the seed, only the best-bound ones are scored
+    (msgmerge's rule); an edited sentence still gets its origin or a closer match."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from pipeline import fuzzy_index
+
+    monkeypatch.setattr(fuzzy_index, "MIN_BUDGET", 4)
+    survivors = []
+    candidates = fuzzy_index._Index.candidates
+
+    def spy(self, *args, **kwargs):
+        found = candidates(self, *args, **kwargs)
+        survivors.append(found[0].size)
+        return found
+
+    monkeypatch.setattr(fuzzy_index._Index, "candidates", spy)
+    rng = random.Random(7)
+    # Every old sentence is the same ten words in another order and a rare
+    # two-letter Greek word (letters the bound counts in one bucket): the
+    # character bound cannot tell the origin from the rest, the rare word can.
+    words = WORDS[:10]
+    greek = [chr(c) for c in range(0x3B1, 0x3B1 + 20)]
+    choices = [" ".join(rng.sample(words, len(words))) + f" {greek[n // 20]}{greek[n % 20]}" for n in range(400)]
+    origins = rng.sample(range(len(choices)), 60)
+    queries = []
+    for i in origins:
+        edited = choices[i].split()
+        a, b = rng.sample(range(len(words)), 2)
+        edited[a], edited[b] = edited[b], edited[a]
+        queries.append(" ".join(edited))
+    queries += [" ".join(rng.sample(words, len(words))) for _ in range(20)]  # inserted
+    found = fuzzy_index.indexed_matches(queries, choices, 60, workers=2)
+    assert max(survivors) > 20  # the cap was needed (budget: sqrt(400) = 20)
+    for query, origin, match in zip(queries, origins, found, strict=False):
+        assert match is not None
+        assert fuzz.ratio(query, choices[match]) >= fuzz.ratio(query, choices[origin])
+    for query, match in zip(queries, found, strict=True):
+        assert match is None or fuzz.ratio(query, choices[match]) >= 60
+
+
 def test_one_languages_fuzzy_draft_never_reaches_another_language():
     # Babel's update puts the template's own entry object into every catalog
     # updated from it; a fuzzy match written into the French one must stay French.

@@ -141,7 +141,10 @@ def make_po_trials(repo: Path, trials: int, seed: int) -> list[str]:
             os.killpg(process.pid, signal.SIGINT)
         else:
             children = [pid for pid, cmd in group_members(process.pid) if "-m pipeline" in cmd]
-            os.kill(rng.choice(children) if children else process.pid, signal.SIGKILL)
+            try:
+                os.kill(rng.choice(children) if children else process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                how += " (it had already finished)"  # listed, then exited before the kill
         process.wait(timeout=120)
         outcomes.append(f"{how}: exit {process.returncode}")
         print(outcomes[-1], flush=True)
