@@ -88,10 +88,16 @@ def segment_letter(text: str, source: str | os.PathLike = "<letter>") -> Documen
 def load_document(path: str | os.PathLike, fmt: str | None = None) -> Document:
     """Read and segment a letter file (format by extension, or ``fmt``); warnings go to stderr."""
     from .document import letter_name
-    from .readers import read
+    from .document_cache import cache_key, cached_document, store_document
+    from .readers import format_for, read, read_bytes
 
-    letter_name(path)  # refuse a name that would put files outside translations/ and output/
-    doc = read(path, fmt)
+    name = letter_name(path)  # refuse a name that would put files outside translations/ and output/
+    data = read_bytes(path)
+    key = cache_key(path, format_for(path, fmt), data)
+    doc = cached_document(name, key)
+    if doc is None:
+        doc = read(path, fmt, data)
+        store_document(name, key, doc)
     for notice in doc.notices:
         print(notice, file=sys.stderr)
     return doc

@@ -148,55 +148,83 @@ def _render_one(job: Job) -> Result:
     return Result(lang, None, job.edition.state_label, rendered=True)
 
 
-def _render_all(work: list[Job], jobs: int, progress: Progress | None) -> list[Result]:
-    """Render the jobs here, or ``jobs`` at a time in workers forked from this process.
+class _Renderer:
+    """Renders editions here, or up to ``jobs`` at a time in workers forked from this process.
 
-    The longest HTML goes first, each job to the next free worker, so a long
-    edition never waits behind short ones. A worker sends its statuses to a
-    thread of this process, which shows them.
+    An edition starts as soon as it is handed over (``submit``), while the
+    next one is prepared here: with 2 cores, the slowest edition of a long
+    letter no longer waits for the others' HTML. The worker pool is forked at
+    the first edition that is not the last, so a build with one stale edition
+    (or none) neither imports WeasyPrint early nor forks. A worker sends its
+    statuses to a thread of this process, which shows them.
     """
-    global _REPORT
 
-    def show(name: str, status: str | None) -> None:
+    def __init__(self, jobs: int, progress: Progress | None) -> None:
+        self.jobs, self.progress = jobs, progress
+        self.pool = self.queue = self.listener = None
+        self.pending: list = []
+        self.done: list[Result] = []
+
+    def show(self, name: str, status: str | None) -> None:
         if status is None:
-            progress.done(name, "done")
+            self.progress.done(name, "done")
         else:
-            progress.update(name, status)
+            self.progress.update(name, status)
 
-    if len(work) <= 1 or jobs <= 1:
-        _REPORT = show if progress else None
+    def submit(self, job: Job, remaining: int) -> None:
+        """Start rendering ``job``; ``remaining``: how many editions may still follow it."""
+        global _REPORT
+        if self.pool is None and (self.jobs <= 1 or remaining == 0):
+            _REPORT = self.show if self.progress else None
+            try:
+                self.done.append(_render_one(job))
+            finally:
+                _REPORT = None
+            return
+        if self.pool is None:
+            self._start_pool(min(self.jobs, remaining + 1))
+        self.pending.append(self.pool.apply_async(_render_one, (job,)))
+
+    def _start_pool(self, size: int) -> None:
+        global _REPORT
+        import multiprocessing
+        import threading
+
+        import weasyprint  # noqa: F401 - imported once here, inherited by the workers
+
+        font_coverage()
+        context = multiprocessing.get_context("fork")
+        if self.progress:
+            self.queue = queue = context.SimpleQueue()
+
+            def listen() -> None:  # drains the queue to the end, so a worker never blocks on it
+                for name, status in iter(queue.get, None):
+                    with contextlib.suppress(OSError, ValueError):  # stderr closed: statuses are lost, not work
+                        self.show(name, status)
+
+            self.listener = threading.Thread(target=listen, daemon=True)
+            self.listener.start()
+        _REPORT = (lambda name, status: queue.put((name, status))) if self.progress else None
         try:
-            return [_render_one(job) for job in work]
+            self.pool = context.Pool(size)
         finally:
-            _REPORT = None
-    import multiprocessing
-    import threading
+            _REPORT = None  # the workers have their copy; this process reports directly
 
-    import weasyprint  # noqa: F401 - imported once here, inherited by the workers
+    def results(self) -> list[Result]:
+        """Every submitted edition's result, waiting for the workers."""
+        return self.done + [pending.get() for pending in self.pending]
 
-    font_coverage()
-    context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue() if progress else None
-    _REPORT = (lambda name, status: queue.put((name, status))) if queue else None
-    listener = None
-    if queue:
-
-        def listen() -> None:  # drains the queue to the end, so a worker never blocks on it
-            for name, status in iter(queue.get, None):
-                with contextlib.suppress(OSError, ValueError):  # stderr closed: statuses are lost, not work
-                    show(name, status)
-
-        listener = threading.Thread(target=listen, daemon=True)
-        listener.start()
-    try:
-        with context.Pool(min(jobs, len(work))) as pool:
-            order = sorted(work, key=lambda job: len(job.html), reverse=True)
-            return list(pool.imap_unordered(_render_one, order, chunksize=1))
-    finally:
-        _REPORT = None
-        if listener:
-            queue.put(None)
-            listener.join()
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers, or (``abort``: an error or an interrupt here) stop them now."""
+        if self.pool is not None:
+            if abort:
+                self.pool.terminate()
+            else:
+                self.pool.close()
+            self.pool.join()
+        if self.listener is not None:
+            self.queue.put(None)
+            self.listener.join()
 
 
 def build_editions(
@@ -220,22 +248,29 @@ def build_editions(
     limit = max_pages(pages)
     results: dict[str, Result] = {}
     editions: dict[str, Edition] = {}
-    work: list[Job] = []
-    for lang in langs:
-        try:
-            editions[lang] = edition_for(doc, lang, translations)
-            job = prepare(editions[lang], langs, out, pages=limit)
-        except Exception as exc:  # see _render_one
-            results[lang] = Result(lang, _failure(lang, exc))
-            continue
-        if job.current():
-            results[lang] = Result(lang, None, job.edition.state_label)
-        else:
-            work.append(job)
-    results.update((r.lang, r) for r in _render_all(work, jobs, progress))
+    renderer = _Renderer(jobs, progress)
+    # The translations first: English fallback text makes them the longer to render.
+    order = sorted(langs, key=lambda lang: lang == "en")
+    try:
+        for position, lang in enumerate(order):
+            try:
+                editions[lang] = edition_for(doc, lang, translations)
+                job = prepare(editions[lang], langs, out, pages=limit)
+            except Exception as exc:  # see _render_one
+                results[lang] = Result(lang, _failure(lang, exc))
+                continue
+            if job.current():
+                results[lang] = Result(lang, None, job.edition.state_label)
+            else:
+                renderer.submit(job, remaining=len(order) - position - 1)
+        results.update((r.lang, r) for r in renderer.results())
+    except BaseException:
+        renderer.close(abort=True)
+        raise
+    renderer.close()
     if not any(r.error for r in results.values()):  # else the index on disk stays as it is
         try:
-            write_index(doc, list(editions.values()), out)
+            write_index(doc, [editions[lang] for lang in langs if lang in editions], out)
         except PipelineError as exc:
             results["index"] = Result("index", str(exc))
     return [results[lang] for lang in langs] + ([results["index"]] if "index" in results else [])

@@ -74,10 +74,11 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     return data
 
 
-def read(path: str | os.PathLike, fmt: str | None = None) -> Document:
-    """Read and segment a letter file in its format."""
+def read(path: str | os.PathLike, fmt: str | None = None, data: bytes | None = None) -> Document:
+    """Read and segment a letter file in its format (``data``: its bytes, if already read)."""
     name = format_for(path, fmt)
-    data = read_bytes(path)
+    if data is None:
+        data = read_bytes(path)
     if name == "markdown":
         from .markdown import read as reader
     elif name == "html":

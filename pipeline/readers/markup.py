@@ -40,6 +40,11 @@ def escape(text: str) -> str:
     return SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
+def _escape_html(text: str) -> str:
+    """markdown-it's ``escapeHtml``, the escaping of its text tokens (importing markdown-it: ~50 ms)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _inline_tokens(text: str):
     tokens = _parser().parseInline(text)
     return tokens[0].children or [] if tokens else []
@@ -47,6 +52,10 @@ def _inline_tokens(text: str):
 
 def render_inline(text: str) -> Markup:
     """Segment text with markup -> escaped HTML (<em>, <strong>, <code>, <a href>)."""
+    if not any(c in text for c in "*_`[]\\\n\r"):
+        # Nothing markdown-it would read as markup (most segments; 3,000 parses
+        # in a long signatory list): its own escaping gives the same HTML.
+        return Markup(_escape_html(text))
     # Typesetting (French " :") may have reached into a link's address: undo it there.
     text = re.sub(r"\]\(([^)]*)\)", lambda m: "](" + m.group(1).translate(TYPESET_SPACES) + ")", text)
     children = _inline_tokens(text)

@@ -1,0 +1,140 @@
+"""The segmented letter, kept between the steps of one build.
+
+``make`` runs ``pot``, ``po``, ``translate`` and ``editions`` as processes of
+their own, and each needs the same Document. Reading a long Markdown letter
+(markdown-it, sentence splitting, signatory analysis) takes ~0.6 s for
+3,000 signatories; the JSON of its Document loads in a few hundredths.
+
+The cache is derived data (``output/.cache/documents/``, safe to delete),
+one file per letter name. It is used only when its key matches: the
+letter's bytes and path, the forced format, the environment the readers
+read (DATE, LETTER_FORMAT), the pipeline's code and the versions of the
+parsing libraries. It holds JSON, never pickle: loading it runs no code.
+A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .document import Document, Segment, Signatory, TextBlock
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE = PACKAGE.parent / "output" / ".cache" / "documents"
+LIBRARIES = ("markdown-it-py", "python-docx", "lxml", "sentencex", "PyYAML")
+VERSION = 1  # of the JSON below
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The pipeline's own files and the parsing libraries' versions."""
+    digest = hashlib.sha256(f"{VERSION} {sys.version}".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none".encode())
+    return digest.hexdigest()
+
+
+def cache_key(path: str | os.PathLike, fmt: str | None, data: bytes) -> str:
+    parts = [_code_fingerprint(), os.fspath(path), fmt or ""]
+    parts += [f"{name}={os.environ.get(name, '')}" for name in ("DATE", "LETTER_FORMAT")]
+    digest = hashlib.sha256("\0".join(parts).encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def cached_document(name: str, key: str) -> Document | None:
+    """The cached Document of this letter name, if its key is ``key``."""
+    try:
+        stored = json.loads((CACHE / f"{name}.json").read_bytes())
+        if stored.get("key") != key:
+            return None
+        return _decode(stored["document"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store_document(name: str, key: str, doc: Document) -> None:
+    try:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"key": key, "document": _encode(doc)}, ensure_ascii=False).encode("utf-8")
+        # A rename without fsync: derived data; a torn file fails the JSON or the key check.
+        temporary = CACHE / f".{name}.{os.getpid()}.tmp"
+        temporary.write_bytes(payload)
+        os.replace(temporary, CACHE / f"{name}.json")
+    except OSError:
+        pass  # a cache that cannot be written is no error
+
+
+def _segment(segment: Segment | None) -> list | None:
+    return None if segment is None else [segment.text, segment.line]
+
+
+def _encode(doc: Document) -> dict:
+    blocks = []
+    for block in doc.blocks:
+        if isinstance(block, Signatory):
+            blocks.append(
+                {
+                    "signatory": [block.number, _segment(block.name), _segment(block.title)],
+                    "entity": block.entity,
+                    "section": block.section,
+                }
+            )
+        else:
+            blocks.append(
+                {
+                    "kind": block.kind,
+                    "sentences": [_segment(s) for s in block.sentences],
+                    "marker": block.marker,
+                    "level": block.level,
+                }
+            )
+    return {
+        "source": doc.source,
+        "date": doc.date.isoformat() if doc.date else None,
+        "blocks": blocks,
+        "markup": doc.markup,
+        "notices": list(doc.notices),
+        "format": doc.format,
+    }
+
+
+def _decode(data: dict) -> Document:
+    blocks = []
+    for block in data["blocks"]:
+        if "signatory" in block:
+            number, name, title = block["signatory"]
+            blocks.append(
+                Signatory(
+                    number,
+                    Segment(*name),
+                    None if title is None else Segment(*title),
+                    entity=block["entity"],
+                    section=block["section"],
+                )
+            )
+        else:
+            sentences = tuple(Segment(*s) for s in block["sentences"])
+            blocks.append(TextBlock(block["kind"], sentences, marker=block["marker"], level=block["level"]))
+    date = data["date"]
+    return Document(
+        source=data["source"],
+        date=datetime.date.fromisoformat(date) if date else None,
+        blocks=tuple(blocks),
+        markup=data["markup"],
+        notices=tuple(data["notices"]),
+        format=data["format"],
+    )
