@@ -315,7 +315,9 @@ def test_capped_fuzzy_search_still_finds_the_sentence_a_new_one_was_edited_from(
     # character bound cannot tell the origin from the rest, the rare word can.
     words = WORDS[:10]
     greek = [chr(c) for c in range(0x3B1, 0x3B1 + 20)]
-    choices = [" ".join(rng.sample(words, len(words))) + f" {greek[n // 20]}{greek[n % 20]}" for n in range(400)]
+    choices = [
+        " ".join(rng.sample(words, len(words))) + f" {greek[n // 20]}{greek[n % 20]}" for n in range(400)
+    ]
     origins = rng.sample(range(len(choices)), 60)
     queries = []
     for i in origins:
