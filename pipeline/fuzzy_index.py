@@ -123,16 +123,10 @@ def indexed_matches(
         if kept.size <= budget:
             return index.best(query, kept, lo, seed, cutoff)
         # Too many could still beat the seed: the best-bound ones and the seed compete.
-        kept = np.sort(kept[np.argpartition(-bound[kept], budget)[:budget]])
-        found = index.best(query, kept, lo, cutoff, cutoff)
-        if seed_index is None:
-            return found
-        if found is None:
-            return seed_index
-        found_score = fuzz.ratio(query, choices[found])
-        if found_score > seed + SLACK or (found_score >= seed - SLACK and found < seed_index):
-            return found
-        return seed_index
+        kept = kept[np.argpartition(-bound[kept], budget)[:budget]]
+        if seed_index is not None:
+            kept = np.append(kept, index.position[seed_index] - lo)
+        return index.best(query, np.unique(kept), lo, seed, cutoff)
 
     # numpy and rapidfuzz release the GIL: one thread per core.
     if workers is None:
@@ -149,6 +143,8 @@ class _Index:
     def __init__(self, texts: list[str], original: np.ndarray, histograms: np.ndarray) -> None:
         self.texts = texts
         self.original = original
+        self.position = np.empty_like(original)  # original index -> position in length order
+        self.position[original] = np.arange(original.size)
         # Bucket-major: summing down the 44 rows runs across the whole window
         # at once, four times faster than 44-element sums row by row.
         self.bucket_counts = np.ascontiguousarray(histograms.T)
