@@ -8,8 +8,8 @@ their own, and each needs the same Document. Reading a long Markdown letter
 The cache is derived data (``output/.cache/documents/``, safe to delete),
 one file per letter name. It is used only when its key matches: the
 letter's bytes and path, the forced format, the environment the readers
-read (DATE, LETTER_FORMAT), the pipeline's code and the versions of the
-parsing libraries. It holds JSON, never pickle: loading it runs no code.
+read (DATE, LETTER_FORMAT), the pipeline's code and the installed code of
+the parsing libraries. It holds JSON, never pickle: loading it runs no code.
 A cache that cannot be read or written is ignored.
 """
 
@@ -21,29 +21,25 @@ import hashlib
 import json
 import os
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from .document import Document, Segment, Signatory, TextBlock
+from .fileio import installed_fingerprint
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE = PACKAGE.parent / "output" / ".cache" / "documents"
-LIBRARIES = ("markdown-it-py", "python-docx", "lxml", "sentencex", "PyYAML")
+LIBRARIES = ("markdown_it", "docx", "lxml", "sentencex", "yaml")  # the readers' parsers
 VERSION = 1  # of the JSON below
 
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """The pipeline's own files and the parsing libraries' versions."""
+    """The pipeline's own files and the parsing libraries' installed code."""
     digest = hashlib.sha256(f"{VERSION} {sys.version}".encode())
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
+    digest.update(installed_fingerprint(*LIBRARIES).encode())
     return digest.hexdigest()
 
 

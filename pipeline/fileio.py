@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -85,3 +87,17 @@ def write_if_changed(path: Path, data: bytes, same=None) -> bool:
         return False  # not even touched: make's stamps decide what runs, not this file's time
     atomic_write(path, data)
     return True
+
+
+def installed_fingerprint(*modules: str) -> str:
+    """The installed code of ``modules`` (path, size and time of each), without importing them.
+
+    Changes when a module is upgraded, reinstalled or missing; for keys of derived data.
+    """
+    facts = []
+    for module in modules:
+        spec = importlib.util.find_spec(module)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        stat = origin.stat() if origin else None
+        facts.append([module, str(origin), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0])
+    return json.dumps(facts)

@@ -9,8 +9,6 @@ nothing when the inputs are unchanged, whatever the files' times say.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
 import os
 import re
 from collections.abc import Callable
@@ -20,7 +18,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from ..errors import PipelineError
-from ..fileio import atomic_write
+from ..fileio import atomic_write, installed_fingerprint
 from ..hyphenation import fingerprint as hyphenation_fingerprint
 from ..hyphenation import render as hyphenated_render
 from .fonts import font_fingerprint
@@ -50,13 +48,7 @@ def max_pages(value: int | str | None = None) -> int:
 @cache
 def _renderer_fingerprint() -> str:
     """WeasyPrint's and pydyf's installed code (path, size, time), without importing them."""
-    facts = []
-    for module in ("weasyprint", "pydyf"):
-        spec = importlib.util.find_spec(module)
-        origin = Path(spec.origin) if spec and spec.origin else None
-        stat = origin.stat() if origin else None
-        facts.append([module, str(origin), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0])
-    return json.dumps(facts)
+    return installed_fingerprint("weasyprint", "pydyf")
 
 
 def pdf_key(html: str) -> str:
