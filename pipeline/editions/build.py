@@ -199,9 +199,8 @@ class _Renderer:
 
             def listen() -> None:  # drains the queue to the end, so a worker never blocks on it
                 for name, status in iter(queue.get, None):
-                    with contextlib.suppress(
-                        OSError, ValueError
-                    ):  # stderr closed: statuses are lost, not work
+                    # stderr closed: statuses are lost, not work
+                    with contextlib.suppress(OSError, ValueError):
                         self.show(name, status)
 
             self.listener = threading.Thread(target=listen, daemon=True)
