@@ -51,7 +51,6 @@ class _Entry:
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\")")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
-_ONE_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
 
 
 def _strings(rest: str, path: Path, number: int) -> list[str]:
@@ -89,7 +88,7 @@ def _parse(text: str, path: Path) -> list[_Entry]:
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         if line[:1] == '"' and last is not None:  # the common continuation line, fast
-            one = _ONE_STRING.fullmatch(line)
+            one = _STRING.fullmatch(line)
             if one is not None:
                 entry.fields[last].append(one.group(1))
                 entry.lines[last].append(number)

@@ -57,7 +57,7 @@ def _unescape(piece: str, path: Path, line: int) -> str:
     """A C string's escapes, as GNU's po-lex.c reads them; any other is an error."""
     if "\\" not in piece:
         return piece
-    if not re.search(r"\\(?:[0-7]|x)", piece):
+    if not _OCTAL_HEX.search(piece):
 
         def simple(match: re.Match) -> str:
             if match.group(1) is None:
@@ -134,11 +134,7 @@ def _fill(message: Message, user: str, auto: str, refs: str, flags: str) -> None
     if auto:
         for line in auto[:-1].split("\n"):
             autos.append(line[3:] if line[2:3] == " " else line[2:])
-    locations: list[tuple[str, int | None]] = []
-    if refs:
-        for ref in refs.replace("#:", " ").split():
-            name, _, number = ref.rpartition(":")
-            locations.append((name, int(number)) if name and number.isdecimal() else (ref, None))
+    locations = [_reference(ref) for ref in refs.replace("#:", " ").split()] if refs else []
     message.user_comments, message.auto_comments, message.locations = users, autos, locations
     if flags:
         flags = flags.replace("\n#,", ",")[2:-1]
