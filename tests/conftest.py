@@ -39,6 +39,15 @@ def run_cli(
     return result
 
 
+def letter_project(root: Path, langs: str, letter: Path = SEED, name: str = "letter.txt") -> Path:
+    """A project in ``root``: the letter as ``source/<name>``, its template and the catalogs of ``langs``."""
+    (root / "source").mkdir(parents=True)
+    shutil.copy2(letter, root / "source" / name)
+    run_cli("pot", f"source/{name}", cwd=root, check=True)
+    run_cli("po", f"source/{name}", "--langs", langs, cwd=root, check=True)
+    return root
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, to prove nothing changed."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 import tinyhtml5
-from conftest import ROOT, SEED, chromium_screenshot, pixels, run_cli
+from conftest import ROOT, chromium_screenshot, letter_project, pixels, run_cli
 from pypdf import PdfReader
 
 from pipeline.catalog import catalog_bytes, read_catalog
@@ -49,14 +49,6 @@ def fill(path: Path, translate, fuzzy=lambda i: False, skip=lambda i: False) -> 
     path.write_bytes(catalog_bytes(catalog))
 
 
-def project(root: Path, langs: str) -> Path:
-    (root / "source").mkdir(parents=True)
-    shutil.copy2(SEED, root / "source" / "letter.txt")
-    run_cli("pot", "source/letter.txt", cwd=root, check=True)
-    run_cli("po", "source/letter.txt", "--langs", langs, cwd=root, check=True)
-    return root
-
-
 def build(root: Path, langs: str, lang: str) -> subprocess.CompletedProcess:
     return run_cli("edition", "source/letter.txt", "--langs", langs, "--lang", lang, cwd=root)
 
@@ -64,7 +56,7 @@ def build(root: Path, langs: str, lang: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """fr complete and reviewed (final); ru partly drafted (draft); az untranslated."""
-    root = project(tmp_path_factory.mktemp("editions"), "fr ru az")
+    root = letter_project(tmp_path_factory.mktemp("editions"), "fr ru az")
     folder = root / "translations" / "letter"
     fill(folder / "fr.po", lambda m: f"«{m}» (FR) : vraiment ?")
     fill(folder / "ru.po", lambda m: f"Перевод {m}", fuzzy=lambda i: i % 3 == 0, skip=lambda i: i % 5 == 0)
@@ -305,7 +297,7 @@ def server():
 
 
 def test_hostile_translations_are_printed_as_text(tmp_path, server):
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     hostile = {k: v.replace("{port}", str(server)) for k, v in HOSTILE.items()}
     fill(root / "translations/letter/fr.po", lambda m: hostile.get(m, f"Texte {m}"))
     result = build(root, "fr", "fr")
@@ -359,7 +351,7 @@ def test_fetcher_allows_templates_but_not_symlinks_out_of_them(tmp_path):
 
 
 def test_uncovered_glyph_fails_the_build_naming_character_language_and_entry(tmp_path):
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     fill(
         root / "translations/letter/fr.po",
         lambda m: "Monsieur \U0001e290 le Vice-Président," if m == "Mr. Vice President," else f"Texte {m}",
@@ -419,7 +411,7 @@ LONG_WORD = "Start " + "a" * 5000 + " end"
 
 
 def test_a_5000_letter_word_stays_on_the_pdf_page(tmp_path):
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     fill(
         root / "translations/letter/fr.po",
         lambda m: LONG_WORD if m == "Mr. Vice President," else f"Texte {m}",
@@ -437,7 +429,7 @@ def test_a_5000_letter_word_stays_on_the_pdf_page(tmp_path):
 
 def test_a_5000_letter_word_stays_on_the_screen(tmp_path):
     """The HTML edition in Chromium at a phone's width: nothing wider than the viewport."""
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     fill(
         root / "translations/letter/fr.po",
         lambda m: LONG_WORD if m == "Mr. Vice President," else f"Texte {m}",
@@ -481,7 +473,7 @@ def test_page_count_is_bounded_with_one_line(tmp_path, monkeypatch):
     with pytest.raises(PipelineError, match=r"\d+ pages, more than the maximum of 3"):
         render_pdf(html, tmp_path / "x.pdf", pages=3)
     assert not (tmp_path / "x.pdf").exists()
-    root = project(tmp_path / "p", "fr")
+    root = letter_project(tmp_path / "p", "fr")
     for args, env in ((["--max-pages", "2"], {}), ([], {"LETTER_MAX_PAGES": "2"})):
         result = run_cli(
             "editions", "source/letter.txt", "--langs", "fr", "--jobs", "1", *args, cwd=root, env=env
@@ -500,7 +492,7 @@ def test_page_count_is_bounded_with_one_line(tmp_path, monkeypatch):
 
 
 def test_a_broken_catalog_fails_its_edition_alone(tmp_path):
-    root = project(tmp_path, "fr ru")
+    root = letter_project(tmp_path, "fr ru")
     fill(root / "translations/letter/fr.po", lambda m: f"Texte {m}")
     ru = root / "translations/letter/ru.po"
     ru.write_text(ru.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
@@ -521,7 +513,7 @@ def test_a_broken_catalog_fails_its_edition_alone(tmp_path):
 
 
 def test_publish_refuses_check_errors_and_swaps_the_folder_whole(tmp_path):
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     po = root / "translations/letter/fr.po"
     shutil.copy(ROOT / "translations/letter/fr.po", po)  # the project's reviewed French
     assert run_cli("editions", "source/letter.txt", "--langs", "fr", cwd=root).returncode == 0

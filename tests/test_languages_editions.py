@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -23,7 +22,7 @@ import icu
 import pytest
 from babel.messages.catalog import Message
 from browser import vnu_errors
-from conftest import ROOT, chromium_screenshot, run_cli
+from conftest import ROOT, chromium_screenshot, letter_project, run_cli
 
 from pipeline.catalog import read_catalog
 from pipeline.checks import Entry, check_length
@@ -88,11 +87,7 @@ def fill_drafts(path: Path, names: set[str]) -> None:
 @pytest.fixture(scope="module")
 def intl(tmp_path_factory) -> Path:
     """The letter's catalogs filled with drafts, and every edition built (HTML, PDF, index)."""
-    root = tmp_path_factory.mktemp("languages")
-    (root / "source").mkdir()
-    shutil.copy2(LETTER, root / "source" / "intl.txt")
-    run_cli("pot", "source/intl.txt", cwd=root, check=True)
-    run_cli("po", "source/intl.txt", "--langs", " ".join(LANGS), cwd=root, check=True)
+    root = letter_project(tmp_path_factory.mktemp("languages"), " ".join(LANGS), LETTER, "intl.txt")
     doc = load_document(root / "source" / "intl.txt")
     names = {b.name.text for b in doc.blocks if isinstance(b, Signatory)}
     assert set(NAMES) <= names
@@ -218,16 +213,21 @@ def test_arabic_pdf_reads_right_to_left(intl, tmp_path):
         assert (only_right >= 5 and only_left <= 1) if rtl else (only_left >= 5 and only_right <= 1), lang
 
 
-def footer_words(pdf: Path) -> list[tuple[float, str]]:
-    """(x, word) of the words in the bottom margin of page 1, from left to right."""
+def page_words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """(x, y, word) of every word on one page, as ``pdftotext -bbox`` places them."""
     bbox = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)
-    return sorted((float(x), text) for x, y, text in words if float(y) > 780)
+    return [(float(x), float(y), text) for x, y, text in words]
+
+
+def footer_words(pdf: Path) -> list[tuple[float, str]]:
+    """(x, word) of the words in the bottom margin of page 1, from left to right."""
+    return sorted((x, text) for x, y, text in page_words(pdf, 1) if y > 780)
 
 
 @pytest.mark.parametrize(("lang", "rtl"), [("ar", True), ("he", True), ("de", False)])
@@ -325,13 +325,6 @@ def test_running_header_is_mirrored_right_to_left(intl, tmp_path, lang, rtl):
     html = out(intl, f"{lang}.html").read_text(encoding="utf-8")
     html = html.replace("</article>", '<div style="break-before: page"></div></article>')  # a page 2
     render_pdf(html, tmp_path / "two.pdf")
-    bbox = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(tmp_path / "two.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)
-    header = {text: float(x) for x, y, text in words if float(y) < 60}
+    header = {text: x for x, y, text in page_words(tmp_path / "two.pdf", 2) if y < 60}
     assert "DRAFT" in header and "2026" in header, header
     assert (header["DRAFT"] < header["2026"]) if rtl else (header["DRAFT"] > header["2026"])

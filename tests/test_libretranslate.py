@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from argos_builder import build_package
-from conftest import ROOT, SECOND, SEED, run_cli
+from conftest import ROOT, SECOND, SEED, letter_project, run_cli
 from minisbd_builder import install_model
 
 from pipeline.catalog import read_catalog
@@ -200,12 +200,7 @@ def translate_all(engine: LibreTranslate, texts: list[str], size: int, lang="fr"
 @pytest.fixture(scope="module")
 def letter(tmp_path_factory) -> Path:
     """The sample letter with its template and catalogs, made once; tests work on copies."""
-    root = tmp_path_factory.mktemp("lt-letter")
-    (root / "source").mkdir()
-    shutil.copy2(SEED, root / "source" / "letter.txt")
-    run_cli("pot", "source/letter.txt", cwd=root, check=True)
-    run_cli("po", "source/letter.txt", "--langs", " ".join((*LANGS, "de")), cwd=root, check=True)
-    return root
+    return letter_project(tmp_path_factory.mktemp("lt-letter"), " ".join((*LANGS, "de")))
 
 
 def project(root: Path, letter: Path, models: Path, extra: dict | None = None) -> tuple[Path, dict]:

@@ -6,24 +6,15 @@ import io
 import os
 import pty
 import re
-import shutil
 
-from conftest import SEED, run_cli
+from conftest import letter_project, run_cli
 
 from pipeline.editions.progress import Progress, weasyprint_progress
 
 
-def project(root, langs: str):
-    (root / "source").mkdir(parents=True)
-    shutil.copy2(SEED, root / "source" / "letter.txt")
-    run_cli("pot", "source/letter.txt", cwd=root, check=True)
-    run_cli("po", "source/letter.txt", "--langs", langs, cwd=root, check=True)
-    return root
-
-
 def test_each_rendering_edition_reports_its_pages_in_a_log(tmp_path):
     """Forked workers (--jobs 2) send their statuses to the parent, which prints them on stderr."""
-    root = project(tmp_path, "fr")
+    root = letter_project(tmp_path, "fr")
     argv = ("editions", "source/letter.txt", "--langs", "fr", "--jobs", "2")
     env = {"LETTER_PROGRESS_PAGES": "1", "MAKEFLAGS": ""}
     result = run_cli(*argv, cwd=root, env=env)
@@ -61,6 +52,19 @@ def test_a_log_gets_one_line_per_n_pages_and_a_last_line():
     assert len(lines) == 4 and re.fullmatch(r"ru\.pdf: done \(\d+ s\)", lines[3])
 
 
+def read_terminal(leader: int) -> str:
+    """Everything written to a pseudo-terminal whose other end is closed (one read may get a part)."""
+    chunks = []
+    try:
+        while chunk := os.read(leader, 4096):
+            chunks.append(chunk)
+    except OSError:  # EIO: drained, and no writer is left
+        pass
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode()
+
+
 def test_a_terminal_gets_one_line_rewritten_in_place_and_cleared():
     leader, follower = pty.openpty()
     with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
@@ -72,8 +76,7 @@ def test_a_terminal_gets_one_line_rewritten_in_place_and_cleared():
         progress.done("en.pdf", "done")
         progress.close()
         terminal.flush()
-        written = os.read(leader, 4096).decode()
-    os.close(leader)
+    written = read_terminal(leader)
     assert "\n" not in written.replace("\r\n", "")
     assert "\r\x1b[Ken.pdf: page 3 · ru.pdf: page 7" in written
     assert written.endswith("\r\x1b[Kru.pdf: page 7\r\x1b[K")
