@@ -7,8 +7,8 @@ their own, and each needs the same Document. Reading a long Markdown letter
 
 The cache is derived data (``output/.cache/documents/``, safe to delete),
 one file per letter name. It is used only when its key matches: the
-letter's bytes and path, the forced format, the environment the readers
-read (DATE, LETTER_FORMAT), the pipeline's code and the installed code of
+letter's bytes and path, the reader (by extension, forced or LETTER_FORMAT),
+DATE, the pipeline's code and the installed code of
 the parsing libraries. It holds JSON, never pickle: loading it runs no code.
 A cache that cannot be read or written is ignored.
 """
@@ -43,9 +43,9 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(path: str | os.PathLike, fmt: str | None, data: bytes) -> str:
-    parts = [_code_fingerprint(), os.fspath(path), fmt or ""]
-    parts += [f"{name}={os.environ.get(name, '')}" for name in ("DATE", "LETTER_FORMAT")]
+def cache_key(path: str | os.PathLike, reader: str, data: bytes) -> str:
+    """The key of a letter read by ``reader`` (``readers.format_for``: LETTER_FORMAT included)."""
+    parts = [_code_fingerprint(), os.fspath(path), reader, f"DATE={os.environ.get('DATE', '')}"]
     digest = hashlib.sha256("\0".join(parts).encode())
     digest.update(data)
     return digest.hexdigest()

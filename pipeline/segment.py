@@ -92,8 +92,9 @@ def load_document(path: str | os.PathLike, fmt: str | None = None) -> Document:
     from .readers import format_for, read, read_bytes
 
     name = letter_name(path)  # refuse a name that would put files outside translations/ and output/
+    reader = format_for(path, fmt)  # an unknown format is refused before the file is read, as before
     data = read_bytes(path)
-    key = cache_key(path, format_for(path, fmt), data)
+    key = cache_key(path, reader, data)
     doc = cached_document(name, key)
     if doc is None:
         doc = read(path, fmt, data)

@@ -56,6 +56,9 @@ def test_the_second_load_reads_the_cache_and_a_change_reads_the_letter(cache, tm
     (cache / "letter.json").write_bytes(b'{"key": "')  # torn: ignored, read again
     assert load_document(letter) == dated and len(calls) == 4
 
+    monkeypatch.setenv("LETTER_FORMAT", "md")  # another reader: read again
+    assert load_document(letter).format == "markdown" and len(calls) == 5
+
 
 def test_the_cache_holds_json_never_code(cache, tmp_path):
     letter = tmp_path / "letter.txt"
