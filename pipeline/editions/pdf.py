@@ -21,6 +21,7 @@ from ..errors import PipelineError
 from ..fileio import atomic_write, installed_fingerprint
 from ..hyphenation import fingerprint as hyphenation_fingerprint
 from ..hyphenation import render as hyphenated_render
+from .columns import reuse_column_layouts
 from .fonts import font_fingerprint
 from .progress import weasyprint_progress
 from .render import TEMPLATES
@@ -171,6 +172,7 @@ def render_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     _linear_page_references()
+    reuse_column_layouts()
 
     limit = max_pages(pages)
     key = key.decode() if isinstance(key, bytes) else key
