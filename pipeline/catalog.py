@@ -198,7 +198,7 @@ def new_catalog(template: Catalog, locale: Locale) -> Catalog:
     return catalog
 
 
-def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) -> Catalog:
+def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale, matcher=None) -> Catalog:
     """Bring a translation catalog in line with the template (like msgmerge).
 
     Unchanged entries keep their translation; a changed sentence comes back
@@ -206,7 +206,8 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
     template become obsolete; an obsolete entry whose text returns is revived.
     A reviewed translation is never altered or dropped: when fuzzy matching
     reuses one for a changed sentence, the reviewed original stays as obsolete.
-    ``existing`` is updated in place and returned.
+    ``existing`` is updated in place and returned. ``matcher``: the fuzzy
+    search to use instead of ``fuzzy.best_matches`` (``fuzzy.MatcherProcess``).
     """
     catalog = existing if existing is not None else new_catalog(template, locale)
     # Babel only matches against live entries; revive obsolete ones first.
@@ -219,7 +220,7 @@ def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale) 
     else:
         # pipeline/merge.py: Babel's update without its per-message clone(), then fuzzy matching.
         new_entries, before = merge_template(catalog, template)
-        fuzzy_match(catalog, new_entries, before)
+        fuzzy_match(catalog, new_entries, before, matcher)
     catalog.locale = locale
     catalog.fuzzy = False
     return catalog

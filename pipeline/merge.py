@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from itertools import groupby
 from pathlib import Path
@@ -95,7 +96,7 @@ def merge_template(catalog: Catalog, template: Catalog) -> tuple[list[Message], 
     return new_entries, old_messages
 
 
-def fuzzy_match(catalog: Catalog, new_entries: list[Message], before: dict) -> None:
+def fuzzy_match(catalog: Catalog, new_entries: list[Message], before: dict, matcher=None) -> None:
     """Give each new entry the translation of its closest old entry, as a fuzzy draft.
 
     Same rule as Babel's and msgmerge's fuzzy matching (similarity >= 0.6 on
@@ -106,9 +107,12 @@ def fuzzy_match(catalog: Catalog, new_entries: list[Message], before: dict) -> N
     candidates = [(key, old) for key, old in before.items() if old.string]
     if not candidates or not new_entries:
         return
-    from .fuzzy import best_matches  # numpy and rapidfuzz: only when there is something to match
+    if matcher is None:
+        from .fuzzy import (
+            best_matches as matcher,
+        )  # numpy and rapidfuzz: only when there is something to match
 
-    matches = best_matches(
+    matches = matcher(
         [str(m.id).lower().strip() for m in new_entries],
         [str(old.id).lower().strip() for _, old in candidates],
     )
@@ -147,16 +151,34 @@ def main(argv: list[str] | None = None) -> int:
     from .catalog import parse_locale, read_catalog, update_catalog
     from .errors import PipelineError
     from .fileio import atomic_write
-    from .po_writer import catalog_bytes
+    from .fuzzy import MatcherProcess
+    from .po_writer import catalog_bytes, rendered_entries
 
+    # The fuzzy search runs on the second core while this one reads and
+    # merges, then writes out the entries the search cannot change: those
+    # whose key the old catalog had (the search only fills new entries).
+    helper = MatcherProcess() if len(os.sched_getaffinity(0)) > 1 else None
+    rendered: dict[int, str] = {}
     try:
         locale = parse_locale(args.lang)
         template = read_catalog(args.reference)
         existing = read_catalog(args.definitions) if args.definitions.exists() else None
-        atomic_write(args.output, catalog_bytes(update_catalog(template, existing, locale)))
+        matcher = None
+        if helper is not None and existing is not None:
+            known = set(existing._messages) | set(existing.obsolete)
+
+            def render_known() -> None:
+                rendered.update(rendered_entries(m for k, m in existing._messages.items() if k in known))
+
+            matcher = helper.matcher(render_known)
+        catalog = update_catalog(template, existing, locale, matcher=matcher)
+        atomic_write(args.output, catalog_bytes(catalog, rendered))
     except PipelineError as exc:
         print(exc, file=sys.stderr)
         return 1
+    finally:
+        if helper is not None:
+            helper.close()
     return 0
 
 

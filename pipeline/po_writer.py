@@ -289,20 +289,34 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
-def catalog_bytes(catalog: Catalog) -> bytes:
+def rendered_entries(messages) -> dict[int, str]:
+    """The text of each (live) message as :func:`catalog_bytes` writes it, by ``id()``.
+
+    An entry's text depends only on the entry: it can be made ahead, while
+    something else runs (``pipeline/merge.py``: during the fuzzy search,
+    for the entries the search cannot change), and looked up.
+    """
+    return {id(m): "\n".join(_message_lines(m)) for m in messages if m.id}
+
+
+def catalog_bytes(catalog: Catalog, rendered: dict[int, str] | None = None) -> bytes:
     """The catalog as a UTF-8 PO file, exactly as ``msgcat`` would write it.
 
     Obsolete entries go last and an obsolete entry without translation is
-    left out, as GNU gettext does; every flag is kept.
+    left out, as GNU gettext does; every flag is kept. ``rendered``: entries
+    made ahead by :func:`rendered_entries` (unchanged since).
     """
     header = next(iter(catalog))  # Babel builds the header entry from the catalog fields
     header.user_comments = [
         c[2:] if c.startswith("# ") else c[1:] for c in catalog.header_comment.split("\n")
     ]
-    blocks = [_message_lines(header)]
-    blocks += [_message_lines(m) for m in catalog if m.id]
-    blocks += [_message_lines(m, obsolete=True) for m in catalog.obsolete.values() if _has_text(m.string)]
-    return ("\n\n".join("\n".join(block) for block in blocks) + "\n").encode("utf-8")
+    made = rendered or {}
+    texts = ["\n".join(_message_lines(header))]
+    texts += [made.get(id(m)) or "\n".join(_message_lines(m)) for m in catalog if m.id]
+    texts += [
+        "\n".join(_message_lines(m, obsolete=True)) for m in catalog.obsolete.values() if _has_text(m.string)
+    ]
+    return ("\n\n".join(texts) + "\n").encode("utf-8")
 
 
 def _has_text(string) -> bool:
