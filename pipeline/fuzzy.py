@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
@@ -83,6 +84,8 @@ class MatcherProcess:
 
     def matcher(self, while_waiting: Callable[[], None] = lambda: None) -> Matcher:
         def match(queries: list[str], choices: list[str]) -> list[int | None]:
+            if len(queries) * len(choices) <= EXHAUSTIVE_PAIRS:
+                return best_matches(queries, choices)  # quick here; numpy never imported
             try:
                 with os.fdopen(self._to_child, "wb") as pipe:
                     self._to_child = -1
@@ -107,7 +110,9 @@ class MatcherProcess:
             return None
 
     def close(self) -> None:
-        """Let the process go (it exits when its request pipe closes) and reap it."""
+        """End the process (unasked, it may still be importing numpy) and reap it."""
+        if self._to_child >= 0:  # never asked: nothing to wait for
+            os.kill(self._pid, signal.SIGKILL)
         for fd in (self._to_child, self._from_child):
             if fd >= 0:
                 os.close(fd)

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 from pipeline.catalog import parse_locale, read_catalog, update_catalog
-from pipeline.fuzzy import MatcherProcess, best_matches
+from pipeline.fuzzy import EXHAUSTIVE_PAIRS, MatcherProcess, best_matches
 from pipeline.po_writer import catalog_bytes
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -49,11 +49,18 @@ def test_the_command_writes_what_the_merge_in_one_process_writes(catalogs):
     assert subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(catalogs / "out.po")]).returncode == 0
 
 
-def test_the_matcher_process_gives_the_exhaustive_answers():
+def search_inputs() -> tuple[list[str], list[str]]:
+    """Past EXHAUSTIVE_PAIRS, so that the matcher process is asked."""
     rng = random.Random(5)
     words = ["alpha", "beta", "gamma", "delta", "letter", "right", "return", "heritage", "support", "people"]
-    choices = [" ".join(rng.choices(words, k=rng.randint(3, 9))) for _ in range(300)]
-    queries = [c.replace("a", "o", 1) for c in rng.sample(choices, 40)] + ["nothing like it"]
+    choices = [" ".join(rng.choices(words, k=rng.randint(3, 9))) for _ in range(1200)]
+    queries = [c.replace("a", "o", 1) for c in rng.sample(choices, 240)] + ["nothing like it"]
+    assert len(queries) * len(choices) > EXHAUSTIVE_PAIRS
+    return queries, choices
+
+
+def test_the_matcher_process_gives_the_exhaustive_answers():
+    queries, choices = search_inputs()
     helper = MatcherProcess()
     waited = []
     try:
@@ -66,14 +73,16 @@ def test_the_matcher_process_gives_the_exhaustive_answers():
 
 
 def test_a_killed_matcher_process_is_replaced_by_the_search_here():
+    queries, choices = search_inputs()
     helper = MatcherProcess()
     os.kill(helper._pid, signal.SIGKILL)
     time.sleep(0.2)
+    waited = []
     try:
-        found = helper.matcher()(["alpha beta gamma"], ["alpha beta gamma delta", "zeta"])
+        found = helper.matcher(lambda: waited.append(True))(queries, choices)
     finally:
         helper.close()
-    assert found == [0]
+    assert waited == [True] and found == best_matches(queries, choices)
 
 
 def test_bad_input_is_one_line_and_the_helper_does_not_linger(catalogs, tmp_path):
