@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
@@ -21,6 +22,9 @@ from .catalog_io import VOLATILE_HEADERS, catalog_bytes, read_catalog, write_cat
 from .document import PERSON, Document, Signatory
 from .errors import PipelineError
 from .merge import fuzzy_match, has_plural_forms, merge_template
+
+if TYPE_CHECKING:
+    from .fuzzy import Matcher
 
 NAME_COMMENT = (
     "Signatory {n}: personal name. Use this language's usual spelling of the person's name; do not translate."
@@ -198,7 +202,9 @@ def new_catalog(template: Catalog, locale: Locale) -> Catalog:
     return catalog
 
 
-def update_catalog(template: Catalog, existing: Catalog | None, locale: Locale, matcher=None) -> Catalog:
+def update_catalog(
+    template: Catalog, existing: Catalog | None, locale: Locale, matcher: Matcher | None = None
+) -> Catalog:
     """Bring a translation catalog in line with the template (like msgmerge).
 
     Unchanged entries keep their translation; a changed sentence comes back

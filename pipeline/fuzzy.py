@@ -56,9 +56,10 @@ class MatcherProcess:
 
     It imports numpy and rapidfuzz while the caller reads the files, and
     searches on the second core while the caller goes on (``while_waiting``:
-    writing out the entries the search cannot change, in ``pipeline/merge.py``). Hand-written: a process pool would
-    fork after the catalogs are in memory and copy them, and pickle more than
-    two lists of strings. Should the process fail, the search runs here.
+    writing out the entries the search cannot change, in ``pipeline/merge.py``).
+    Hand-written: a process pool would fork after the catalogs are in memory
+    and copy them, and pickle more than two lists of strings. Should the
+    process fail, the search runs here.
     """
 
     def __init__(self) -> None:

@@ -19,8 +19,12 @@ import os
 import sys
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog, Message, _has_python_brace_format
+
+if TYPE_CHECKING:
+    from .fuzzy import Matcher
 
 _new = Message.__new__
 
@@ -96,7 +100,9 @@ def merge_template(catalog: Catalog, template: Catalog) -> tuple[list[Message], 
     return new_entries, old_messages
 
 
-def fuzzy_match(catalog: Catalog, new_entries: list[Message], before: dict, matcher=None) -> None:
+def fuzzy_match(
+    catalog: Catalog, new_entries: list[Message], before: dict, matcher: Matcher | None = None
+) -> None:
     """Give each new entry the translation of its closest old entry, as a fuzzy draft.
 
     Same rule as Babel's and msgmerge's fuzzy matching (similarity >= 0.6 on
@@ -108,9 +114,8 @@ def fuzzy_match(catalog: Catalog, new_entries: list[Message], before: dict, matc
     if not candidates or not new_entries:
         return
     if matcher is None:
-        from .fuzzy import (
-            best_matches as matcher,
-        )  # numpy and rapidfuzz: only when there is something to match
+        # numpy and rapidfuzz: only when there is something to match
+        from .fuzzy import best_matches as matcher
 
     matches = matcher(
         [str(m.id).lower().strip() for m in new_entries],

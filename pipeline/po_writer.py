@@ -289,6 +289,10 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
+def _entry_text(message: Message, obsolete: bool = False) -> str:
+    return "\n".join(_message_lines(message, obsolete))
+
+
 def rendered_entries(messages) -> dict[int, str]:
     """The text of each (live) message as :func:`catalog_bytes` writes it, by ``id()``.
 
@@ -296,7 +300,7 @@ def rendered_entries(messages) -> dict[int, str]:
     something else runs (``pipeline/merge.py``: during the fuzzy search,
     for the entries the search cannot change), and looked up.
     """
-    return {id(m): "\n".join(_message_lines(m)) for m in messages if m.id}
+    return {id(m): _entry_text(m) for m in messages if m.id}
 
 
 def catalog_bytes(catalog: Catalog, rendered: dict[int, str] | None = None) -> bytes:
@@ -311,11 +315,9 @@ def catalog_bytes(catalog: Catalog, rendered: dict[int, str] | None = None) -> b
         c[2:] if c.startswith("# ") else c[1:] for c in catalog.header_comment.split("\n")
     ]
     made = rendered or {}
-    texts = ["\n".join(_message_lines(header))]
-    texts += [made.get(id(m)) or "\n".join(_message_lines(m)) for m in catalog if m.id]
-    texts += [
-        "\n".join(_message_lines(m, obsolete=True)) for m in catalog.obsolete.values() if _has_text(m.string)
-    ]
+    texts = [_entry_text(header)]
+    texts += [made.get(id(m)) or _entry_text(m) for m in catalog if m.id]
+    texts += [_entry_text(m, obsolete=True) for m in catalog.obsolete.values() if _has_text(m.string)]
     return ("\n\n".join(texts) + "\n").encode("utf-8")
 
 

@@ -41,26 +41,32 @@ ENTRIES = "".join(
     f"{'<br><small>Title ' + str(n) + '</small>' if n % 3 else ''}</li>"
     for n in range(1, 161)
 )
+
+
+def two_columns(css: str, entries: str) -> str:
+    """The list in two columns, with ``css`` for what ``entries`` add to it."""
+    return f"<style>{STYLE} ol {{ columns: 2 }} {css}</style><ol>{entries}</ol>"
+
+
 CASES = {
     "plain": f"<style>{STYLE} ol {{ columns: 2 }}</style><p>Text before.</p><ol>{ENTRIES}</ol><p>After.</p>",
     "rtl": f"<html dir='rtl'><style>{STYLE} ol {{ columns: 3 }}</style><ol>{ENTRIES}</ol></html>",
-    "auto-fill": f"<style>{STYLE} ol {{ columns: 2; column-fill: auto }}</style><ol>{ENTRIES}</ol>",
-    "positioned-numbers": (
-        f"<style>{STYLE} ol {{ columns: 2 }} li {{ position: relative; padding-left: 3em }}"
-        f" li b {{ position: absolute; left: 0 }}</style>"
-        "<ol>" + ENTRIES.replace("<li>", "<li><b>n.</b> ") + "</ol>"
+    "auto-fill": two_columns("ol { column-fill: auto }", ENTRIES),
+    "positioned-numbers": two_columns(
+        "li { position: relative; padding-left: 3em } li b { position: absolute; left: 0 }",
+        ENTRIES.replace("<li>", "<li><b>n.</b> "),
     ),
-    "absolute-escapes": (
-        f"<style>{STYLE} ol {{ columns: 2 }} .mark {{ position: absolute; right: 0 }}</style>"
-        "<ol>" + ENTRIES.replace("<li>Name 50", "<li><span class=mark>*</span>Name 50") + "</ol>"
+    "absolute-escapes": two_columns(
+        ".mark { position: absolute; right: 0 }",
+        ENTRIES.replace("<li>Name 50", "<li><span class=mark>*</span>Name 50"),
     ),
-    "floats": (
-        f"<style>{STYLE} ol {{ columns: 2 }} .f {{ float: left; width: 2em; height: 3em }}</style>"
-        "<ol>" + ENTRIES.replace("<li>Name 40", "<li><span class=f></span>Name 40") + "</ol>"
+    "floats": two_columns(
+        ".f { float: left; width: 2em; height: 3em }",
+        ENTRIES.replace("<li>Name 40", "<li><span class=f></span>Name 40"),
     ),
-    "footnotes": (
-        f"<style>{STYLE} ol {{ columns: 2 }} .fn {{ float: footnote }}</style>"
-        "<ol>" + ENTRIES.replace("<li>Name 30", "<li>Name 30<span class=fn>A footnote.</span>") + "</ol>"
+    "footnotes": two_columns(
+        ".fn { float: footnote }",
+        ENTRIES.replace("<li>Name 30", "<li>Name 30<span class=fn>A footnote.</span>"),
     ),
     "spanning": (
         f"<style>{STYLE} div {{ columns: 2 }} h2 {{ column-span: all }}</style>"
