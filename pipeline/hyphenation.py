@@ -6,19 +6,20 @@ registered the way WeasyPrint's maintainers give (Kozea/WeasyPrint#1945):
 ``pyphen.LANGUAGES`` and ``pyphen.LANGUAGES_LOWERCASE``.
 
 WeasyPrint has no ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``, so
-``render`` applies both after layout: where a 4th line in a row of one
-paragraph ends hyphenated, or where the last full line of a paragraph does
-(a short last line, "mu-/tuel."), the word broken there is put in a
-``<span style="hyphens: manual">`` and the document laid out again. The text is
-never changed; only where it may break.
+``render`` applies both while WeasyPrint lays the lines out (``limit_lines``):
+a line that would be the 4th hyphenated one in a row of a block is laid out
+without hyphenation, and a block whose last full line ends hyphenated (a short
+last line, "mu-/tuel.") gets that line laid out again without it. The text is
+never changed; only where a line may break.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,14 +27,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 DICTIONARIES = {"az": DATA / "hyph_az.dic"}
 MAX_RUN = 3  # hyphenated lines in a row, at most (CSS hyphenate-limit-lines: 3)
-MAX_PASSES = 6  # layouts of the probe, then of the whole, at most (2 and 1 are usual)
-# overflow-wrap: normal, or the body's "anywhere" lets WeasyPrint break the
-# protected word between any two letters, without a hyphen, when it meets it
-# at the end of a line; a word longer than MAX_PROTECTED is left unprotected,
-# so no protected word can be wider than the line.
-PROTECT_STYLE = "hyphens: manual; overflow-wrap: normal"
-MAX_PROTECTED = 24
-_WORD = re.compile(r"\w+")
+_LIMITS = threading.local()  # .on: limits apply (inside render); .plain: lay this line out unhyphenated
 
 
 def _azerbaijani_lower(word: str) -> str:
@@ -125,132 +119,187 @@ def faults(lines: list[Line]) -> list[int]:
     return sorted(bad)
 
 
-def _broken_word(lines: list[Line], index: int) -> tuple[str, int] | None:
-    """The word broken at the end of ``lines[index]`` and how many times it occurs before it."""
-    text = ""
-    for line in lines[:index]:
-        text += line.text if line.hyphenated else line.text + " "
-    head = re.search(r"\w+$", lines[index].text)
-    tail = re.match(r"\w+", lines[index + 1].text) if index + 1 < len(lines) else None
-    if not head or not tail:
-        return None
-    before = text + lines[index].text[: head.start()]
-    word = head.group() + tail.group()
-    return word, sum(1 for found in _WORD.finditer(before) if found.group() == word)
+def _hyphenated(line) -> bool:
+    """Does a laid-out line end in a hyphenation break (the hyphenate-character after a letter)?"""
+    box = line
+    while getattr(box, "children", None):
+        box = box.children[-1]
+    text = getattr(box, "text", "")
+    hyphen = box.style["hyphenate_character"] if text else ""
+    return bool(hyphen) and text.endswith(hyphen) and bool(re.search(r"\w$", text[: -len(hyphen)]))
 
 
-def _text_slots(element) -> Iterator[tuple[object, object, str]]:
-    """Every text node under ``element`` in document order: (owner, parent, "text" | "tail")."""
-    yield element, None, "text"
-    for child in element:
-        yield from _text_slots(child)
-        yield child, element, "tail"
+def _breaks_a_word(box, resume_at) -> bool:
+    """Does a line of ``box`` that ends at ``resume_at`` end inside a word (a word too long for the line)?
 
-
-def _protect(element, word: str, occurrence: int) -> bool:
-    """Wrap the ``occurrence``-th (0-based) whole ``word`` under ``element`` in a no-hyphenation span."""
-    from xml.etree.ElementTree import Element
-
-    seen = 0
-    for owner, parent, slot in list(_text_slots(element)):
-        value = getattr(owner, slot) or ""
-        for found in _WORD.finditer(value):
-            if found.group() != word:
-                continue
-            if seen < occurrence:
-                seen += 1
-                continue
-            span = Element("span", {"style": PROTECT_STYLE})
-            span.text, span.tail = word, value[found.end() :]
-            setattr(owner, slot, value[: found.start()])
-            if slot == "text":
-                owner.insert(0, span)
-            else:
-                parent.insert(list(parent).index(owner) + 1, span)
-            return True
-    return False
-
-
-def _fix(element, lines: list[Line]) -> int:
-    """Protect the word broken at each fault of one block's ``lines``; how many were protected."""
-    fixed = 0
-    for index in faults(lines):
-        broken = _broken_word(lines, index)
-        # a protected span keeps its count of the word, so the later ones still match
-        if broken and len(broken[0]) <= MAX_PROTECTED and _protect(element, *broken):
-            fixed += 1
-    return fixed
-
-
-def _rewrap(html) -> None:
-    """After a change to the tree, wrap it again, as WeasyPrint's ``HTML()`` does after parsing."""
-    import cssselect2
-
-    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element)
-
-
-def _probe(html, blocks: list) -> tuple[object, dict[int, object]]:
-    """A copy of ``html`` that shows only ``blocks`` (and what holds them); its elements' originals.
-
-    Lines of a block break the same way in the copy: same styles (the tree is
-    the same, the rest emptied and ``display: none``), same width, and a line never
-    depends on another block's lines. Laying out only the paragraphs costs
-    about a tenth of the whole edition (its signatory list is most of it).
+    ``resume_at`` is WeasyPrint's skip stack: child indexes down to a text
+    box, then a byte offset into its text.
     """
-    probe = copy.copy(html)
-    probe.etree_element = copy.deepcopy(html.etree_element)
-    originals = dict(zip(map(id, probe.etree_element.iter()), html.etree_element.iter(), strict=True))
-    keep = {id(block) for block in blocks}
-    holders = set()
-    parents = {id(child): parent for parent in html.etree_element.iter() for child in parent}
-    for block in blocks:
-        while id(block) in parents:
-            block = parents[id(block)]
-            holders.add(id(block))
+    from weasyprint.formatting_structure import boxes
 
-    def hide(element) -> None:
-        for child in element:
-            original = id(originals[id(child)])
-            if original in holders:
-                hide(child)
-            elif original not in keep:
-                # an empty stand-in: selectors (p + p, :first-child) still see it, nothing is laid out
-                tail, attrib = child.tail, dict(child.attrib)
-                child.clear()
-                child.attrib.update(attrib, style=f"{attrib.get('style') or ''};display:none")
-                child.tail = tail
+    skip_stack = resume_at
+    while skip_stack and not isinstance(box, boxes.TextBox):
+        ((index, skip_stack),) = skip_stack.items()
+        children = getattr(box, "children", ())
+        if index >= len(children):
+            return False
+        box = children[index]
+    if not isinstance(box, boxes.TextBox) or not skip_stack:
+        return False  # the line ends between two boxes
+    text = box.text.encode()
+    index = next(iter(skip_stack))
+    before, after = text[:index].decode(errors="ignore"), text[index:].decode(errors="ignore")
+    return bool(re.search(r"\w$", before)) and bool(re.match(r"\w", after))
 
-    body = probe.etree_element.find("body")
-    if body is not None:
-        hide(body)
-    _rewrap(probe)
-    return probe, originals
+
+def _stays_in_flow(box) -> bool:
+    """May lines of ``box`` be laid out and thrown away? Not when they place floats, notes or positioned boxes."""
+    return all(child.is_in_normal_flow() for child in box.descendants() if hasattr(child, "style"))
+
+
+@dataclass
+class _Start:
+    """Where a line starts: what ``get_next_linebox`` reads besides the block's fixed arguments."""
+
+    position_y: float
+    skip_stack: dict | None
+    text_indent: float
+    first_letter_style: object
+    first_line_style: object
+
+
+def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
+    """WeasyPrint's ``iter_line_boxes``, with the two limits while ``_LIMITS.on``.
+
+    The loop is WeasyPrint 70's own (``layout/inline.py``), written out so that
+    a line can be laid out again from where it started: a hyphenated line is
+    held until the next one shows whether it was the last full line.
+    """
+    resolve_percentages, resolve_one_percentage = resolve
+
+    def iter_line_boxes(
+        context, box, position_y, bottom_space, skip_stack, containing_block,
+        absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
+    ):  # fmt: skip
+        args = (
+            context, box, position_y, bottom_space, skip_stack, containing_block,
+            absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
+        )  # fmt: skip
+        if not getattr(_LIMITS, "on", False):
+            return original(*args)
+        return lines(*args)
+
+    def lay_out(context, box, start, plain, bottom_space, containing_block, absolute_boxes, fixed_boxes):
+        box.text_indent = start.text_indent
+        outer = getattr(_LIMITS, "plain", False)
+        _LIMITS.plain = plain  # read by split_first_line, below; a nested block sets its own
+        try:
+            line, resume_at = get_next_linebox(
+                context, box, start.position_y, bottom_space, start.skip_stack, containing_block,
+                absolute_boxes, fixed_boxes, start.first_letter_style, start.first_line_style,
+            )  # fmt: skip
+        finally:
+            _LIMITS.plain = outer
+        if line:
+            handle_leader(context, line, containing_block)
+        return line, resume_at
+
+    def lines(
+        context, box, position_y, bottom_space, skip_stack, containing_block,
+        absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
+    ):  # fmt: skip
+        resolve_percentages(box, containing_block)
+        if skip_stack is None:
+            resolve_one_percentage(box, "text_indent", containing_block.width)
+        else:
+            box.text_indent = 0
+        start = _Start(position_y, skip_stack, box.text_indent, first_letter_style, first_line_style)
+        fixed = (bottom_space, containing_block, absolute_boxes, fixed_boxes)
+        # Lines laid out again must leave nothing behind. Asked only once a
+        # line is hyphenated: most blocks never are.
+        flowing: list[bool] = []
+
+        def redoable() -> bool:
+            if not flowing:
+                flowing.append(_stays_in_flow(box))
+            return flowing[0]
+
+        run, held, plain = 0, None, False
+        while True:
+            plain = (plain or run == MAX_RUN) and redoable()
+            line, resume_at = lay_out(context, box, start, plain, *fixed)
+            settled = False  # laid out as it must stay, hyphenated or not
+            if plain and line is not None and _breaks_a_word(box, resume_at):
+                # a word longer than the line: hyphenated is better than cut without a hyphen
+                line, resume_at = lay_out(context, box, start, False, *fixed)
+                settled = True
+            plain = False
+            hyphenated = line is not None and _hyphenated(line)
+            if held is not None:
+                held_line, held_resume, held_start = held
+                held = None
+                if line is not None and resume_at is None:
+                    # the held line was the last full one: lay it out again, unhyphenated
+                    start, run, plain = held_start, 0, True
+                    continue
+                yield held_line, held_resume
+            if line is None:
+                return
+            run = run + 1 if hyphenated else 0
+            # a first line with ::first-letter is never laid out twice: that would make a second one
+            if (
+                hyphenated
+                and resume_at is not None
+                and not settled
+                and start.first_letter_style is None
+                and redoable()
+            ):
+                held = (line, resume_at, start)
+            else:
+                yield line, resume_at
+            if resume_at is None:
+                return
+            start = _Start(line.position_y + line.height, resume_at, 0, None, None)
+
+    return iter_line_boxes
+
+
+@cache
+def _install_line_limits() -> None:
+    """Put the limits into WeasyPrint's line layout (once per process; they act only inside ``limit_lines``)."""
+    from weasyprint.layout import block, inline, percent
+
+    split_first_line = inline.split_first_line
+
+    def split_unhyphenated(text, style, *args, **kwargs):
+        if getattr(_LIMITS, "plain", False) and style["hyphens"] != "none":
+            style = style.copy()
+            style["hyphens"] = "none"
+        return split_first_line(text, style, *args, **kwargs)
+
+    inline.split_first_line = split_unhyphenated
+    block.iter_line_boxes = _limited_line_boxes(
+        inline.iter_line_boxes,
+        inline.get_next_linebox,
+        inline.handle_leader,
+        (percent.resolve_percentages, percent.resolve_one_percentage),
+    )
+
+
+@contextmanager
+def limit_lines() -> Iterator[None]:
+    """Within this block, WeasyPrint lays lines out with ``hyphenate-limit-lines: 3`` and ``-last: always``."""
+    _install_line_limits()
+    outer = getattr(_LIMITS, "on", False)
+    _LIMITS.on = True
+    try:
+        yield
+    finally:
+        _LIMITS.on = outer
 
 
 def render(html, **options):
-    """``html.render(**options)`` (a WeasyPrint ``HTML``) with the az dictionary and the line limits.
-
-    The paragraphs are first laid out alone (``_probe``) until none has a
-    fault; then the whole document once. Should it still show a fault (a
-    hyphenated block that is not a ``<p>``), it is fixed and laid out again.
-    """
+    """``html.render(**options)`` (a WeasyPrint ``HTML``) with the az dictionary and the line limits."""
     register()
-    blocks = list(html.etree_element.iter("p"))
-    for _ in range(MAX_PASSES):
-        if not blocks:
-            break
-        probe, originals = _probe(html, blocks)
-        document = probe.render(**options)
-        blocks = [
-            originals[id(element)]
-            for element, lines in paragraph_lines(document)
-            if id(element) in originals and _fix(originals[id(element)], lines)
-        ]
-    _rewrap(html)
-    document = html.render(**options)
-    for _ in range(MAX_PASSES):
-        if not sum(_fix(element, lines) for element, lines in paragraph_lines(document)):
-            break
-        _rewrap(html)
-        document = html.render(**options)
-    return document
+    with limit_lines():
+        return html.render(**options)

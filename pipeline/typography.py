@@ -317,30 +317,3 @@ def no_break_spaces(text: str, lang: str) -> str:
     for pattern, replacement in _rules(lang):
         text = pattern.sub(replacement, text)
     return text
-    base = lang.split("_")[0].split("-")[0]
-    try:
-        locale = babel_locale(lang)
-    except ValueError:
-        return text
-    for rule in _date_rules(lang):
-        text = rule.sub(_binder, text)
-    units = _units(lang)
-    text = re.sub(rf"(?<=\d) (?=(?:{units})(?![\w²³]))", NBSP, text)
-    if base in YEAR_WORDS:
-        text = re.sub(rf"(?<=\d) (?=(?:{YEAR_WORDS[base]})(?!\w))", NBSP, text)
-    group = locale.number_symbols.get("latn", {}).get("group", ",")
-    if group in (NBSP, NNBSP, " "):
-        text = re.sub(
-            r"(?<!\d)(\d{1,3})((?: \d{3})+)(?![\d,.]\d)", lambda m: m[1] + m[2].replace(" ", group), text
-        )
-    # initials: a capital letter and a full stop before a capitalised word ("A. B. Name")
-    text = re.sub(
-        r"(?<![\w.])([^\W\d_])\. (?=[^\W\d_])", lambda m: m[0] if m[1].islower() else m[1] + "." + NBSP, text
-    )
-    if base == "en":
-        text = re.sub(rf"(?<!\w){EN_TITLES} (?=[A-Z])", _binder, text)
-    text = re.sub(r" (?=[—–](?: |$))", NBSP, text)  # a spaced dash stays with the word before it
-    if base in SHORT_WORDS:
-        letters = SHORT_WORDS[base]
-        text = re.sub(rf"(?<![\w\-])[{letters}] (?=\w)", _binder, text)
-    return text

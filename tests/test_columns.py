@@ -15,9 +15,9 @@ from conftest import run_cli
 DUMP = """
 import json, sys
 import weasyprint
+import contextlib
 from pipeline.editions import columns
-if sys.argv[2] == "reuse":
-    columns.reuse_column_layouts()
+reuse = columns.reuse_column_layouts() if sys.argv[2] == "reuse" else contextlib.nullcontext()
 
 def walk(box, depth, out):
     numbers = [getattr(box, name, 0) for name in ("position_x", "position_y", "width", "height")]
@@ -26,7 +26,8 @@ def walk(box, depth, out):
     for child in getattr(box, "children", ()):
         walk(child, depth + 1, out)
 
-document = weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[3]).render()
+with reuse:
+    document = weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[3]).render()
 pages = []
 for page in document.pages:
     boxes = []
@@ -119,3 +120,23 @@ def test_a_long_signatory_list_edition_is_the_same_and_laid_out_once(tmp_path):
     html = tmp_path / "output" / "long" / "en.html"
     assert 'class="signatories long' in html.read_text(encoding="utf-8")
     assert assert_same_pages(html, str(REPO / "templates") + "/") > 10
+
+
+def test_outside_the_block_weasyprint_lays_out_as_its_own(tmp_path):
+    """Installed in a process, the reuse acts only inside ``reuse_column_layouts()`` (a bare render stays bare)."""
+    html = tmp_path / "plain.html"
+    html.write_text(f"<!DOCTYPE html><meta charset=utf-8>{CASES['plain']}", encoding="utf-8")
+    script = (
+        "import weasyprint, sys\n"
+        "from pipeline.editions import columns\n"
+        "with columns.reuse_column_layouts():\n"
+        "    weasyprint.HTML(filename=sys.argv[1]).render()\n"
+        "inside = columns.REUSED[0]\n"
+        "weasyprint.HTML(filename=sys.argv[1]).render()\n"
+        "print(inside, columns.REUSED[0] - inside)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(html)], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    inside, outside = map(int, result.stdout.split())
+    assert inside > 0 and outside == 0

@@ -195,13 +195,124 @@ def test_render_limits_runs_and_last_lines_without_changing_the_text(lang):
     assert sum(line.hyphenated for line in lines) > 0
     assert laid_out_words(lines) == SAMPLES[lang].split()  # no word broken without a hyphen
     assert "".join(element.itertext()) == SAMPLES[lang]
-    assert element.find("span").get("style") == hyphenation.PROTECT_STYLE
+    assert len(element) == 0, "the paragraph's markup changed"
+    # outside render(), WeasyPrint lays out as it always does (a bare render stays bare)
+    ((_, again),) = hyphenation.paragraph_lines(HTML(string=source).render())
+    assert again == plain
     if lang == "az":
         for line, following in itertools.pairwise(lines):
             if line.hyphenated:
                 head = LETTERS.findall(line.text)[-1]
                 word = head + LETTERS.match(following.text).group()
                 assert len(head) in syllable_breaks(word), (head, word)
+
+
+def narrow(lang: str, text: str, css: str = "", body: str | None = None) -> str:
+    """The narrow-column page of the layout tests, with extra ``css``, around ``body`` (default: one <p>)."""
+    page = NARROW.format(lang=lang, text=text)
+    if body is not None:
+        page = page.replace(f"<p>{text}</p>", body)
+    return page.replace("</style>", f" {css}</style>")
+
+
+def lines_per_page(document) -> list[list[list]]:
+    """``paragraph_lines`` of each page alone: the lines of each block's fragment on that page."""
+
+    class Page:
+        def __init__(self, page):
+            self.pages = [page]
+
+    return [[lines for _, lines in hyphenation.paragraph_lines(Page(page))] for page in document.pages]
+
+
+def test_a_word_longer_than_the_line_stays_hyphenated(monkeypatch):
+    """A line that must not end hyphenated, but whose only word is longer than the line, keeps its hyphen."""
+    from weasyprint import HTML
+
+    hyphenation.register()
+    monkeypatch.setattr(hyphenation, "MAX_RUN", 0)  # every line is asked to end unhyphenated
+    text = "The Pneumonoultramicroscopicsilicovolcanoconiosis hospitalisation notwithstanding, we write."
+    ((_, lines),) = hyphenation.paragraph_lines(hyphenation.render(HTML(string=narrow("en", text))))
+    assert laid_out_words(lines) == text.split()  # not cut between two letters without a hyphen
+    long_word_lines = [line for line in lines if "oniosis" not in line.text and line.hyphenated]
+    assert long_word_lines, "the long word is hyphenated"
+    assert all(
+        line.text.split()[-1] in "Pneumonoultramicroscopicsilicovolcanoconiosis" for line in long_word_lines
+    ), lines  # no other word is hyphenated when every line is asked not to be
+
+
+def test_a_block_with_a_float_keeps_weasyprints_own_lines():
+    """Lines laid out twice would place a float twice: such a block is laid out as WeasyPrint does."""
+    from weasyprint import HTML
+
+    hyphenation.register()
+    text = SAMPLES["en"]
+    words = text.split()
+    body = f"<p>{' '.join(words[:3])} <b style='float: right'>*</b> {' '.join(words[3:])}</p>"
+    source = narrow("en", text, body=body)
+    plain = hyphenation.paragraph_lines(HTML(string=source).render())
+    limited = hyphenation.paragraph_lines(hyphenation.render(HTML(string=source)))
+    assert [lines for _, lines in limited] == [lines for _, lines in plain]
+    assert longest_run(plain[0][1]) > RUN  # the limits would have changed it
+
+
+def test_a_drop_capital_line_is_laid_out_once():
+    """A hyphenated first line that is also the last full one keeps its hyphen under ::first-letter
+    (laid out again, the line would get a second first letter: "iinternationally")."""
+    from weasyprint import HTML
+
+    hyphenation.register()
+    text = "internationally acknowledge"
+    source = narrow("en", text, "p::first-letter { font-size: 2.5em }")
+    ((_, plain),) = hyphenation.paragraph_lines(HTML(string=source).render())
+    assert len(plain) == 2 and plain[0].hyphenated  # the fixture has the fault
+    ((_, lines),) = hyphenation.paragraph_lines(hyphenation.render(HTML(string=source)))
+    assert lines == plain
+
+
+def test_first_letter_and_page_breaks_keep_the_text_and_the_limits():
+    """A drop capital is not laid out twice; a paragraph over pages keeps its limits on each page."""
+    from weasyprint import HTML
+
+    hyphenation.register()
+    text = " ".join([SAMPLES["en"]] * 6)
+    css = "@page { size: 12em 24em; margin: 1em } p::first-letter { font-size: 2.5em }"
+    document = hyphenation.render(HTML(string=narrow("en", text, css)))
+    assert len(document.pages) > 2
+    ((_, lines),) = hyphenation.paragraph_lines(document)
+    assert laid_out_words(lines) == text.split()
+    assert sum(line.hyphenated for line in lines) > 3
+    assert not lines[-2].hyphenated
+    for page in lines_per_page(document):
+        assert all(longest_run(fragment) <= RUN for fragment in page)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(
+    lang=st.sampled_from(sorted(SAMPLES)),
+    picks=st.lists(st.integers(0, 10**6), min_size=2, max_size=120),
+    width=st.integers(10, 30),
+    page_height=st.sampled_from([0, 12, 20, 40]),
+    align=st.sampled_from(["justify", "left"]),
+)
+def test_random_paragraphs_keep_their_words_and_the_limits(lang, picks, width, page_height, align):
+    """Any paragraph of the samples' words, at any measure and page height: every word kept whole or
+    hyphenated, no 4th hyphenated line in a row on a page, no hyphenated last full line."""
+    from weasyprint import HTML
+
+    hyphenation.register()
+    words = SAMPLES[lang].split()
+    text = " ".join(words[pick % len(words)] for pick in picks)
+    css = f"p {{ width: {width}em; text-align: {align} }}"
+    if page_height:
+        css += f" @page {{ size: {width + 4}em {page_height}em; margin: 1em }}"
+    document = hyphenation.render(HTML(string=narrow(lang, text, css)))
+    ((_, lines),) = hyphenation.paragraph_lines(document)
+    assert laid_out_words(lines) == text.split()
+    assert len(lines) < 2 or not lines[-2].hyphenated, lines[-2:]
+    for page in lines_per_page(document):
+        assert all(longest_run(fragment) <= RUN for fragment in page), page
 
 
 # --- the PDFs of the sample letter ------------------------------------------------

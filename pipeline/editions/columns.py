@@ -21,10 +21,14 @@ every page's boxes.
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from math import inf
 
 REUSED = [0]  # columns given back instead of laid out again, in this process (for tests)
+_REUSE = threading.local()  # .on: inside reuse_column_layouts(); WeasyPrint's own pass elsewhere
 
 
 def _unchanged_context(context) -> tuple:
@@ -44,8 +48,8 @@ def _has_note(box) -> bool:
 
 
 @cache
-def reuse_column_layouts() -> None:
-    """Install the reuse into WeasyPrint (once per process)."""
+def _install() -> None:
+    """Put the reuse into WeasyPrint (once per process); it acts only inside ``reuse_column_layouts``."""
     from weasyprint.layout import block, column
 
     layout_box = block.block_box_layout
@@ -54,6 +58,8 @@ def reuse_column_layouts() -> None:
     stashes: list[dict] = []  # one per columns_layout call in progress (they nest)
 
     def columns_layout(*args, **kwargs):
+        if not getattr(_REUSE, "on", False):
+            return layout_columns(*args, **kwargs)
         stashes.append({})
         try:
             return layout_columns(*args, **kwargs)
@@ -103,3 +109,15 @@ def reuse_column_layouts() -> None:
 
     block.columns_layout = columns_layout
     block.block_box_layout = block_box_layout
+
+
+@contextmanager
+def reuse_column_layouts() -> Iterator[None]:
+    """Within this block, WeasyPrint keeps each column's first layout instead of redoing it."""
+    _install()
+    outer = getattr(_REUSE, "on", False)
+    _REUSE.on = True
+    try:
+        yield
+    finally:
+        _REUSE.on = outer

@@ -172,7 +172,6 @@ def render_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     _linear_page_references()
-    reuse_column_layouts()
 
     limit = max_pages(pages)
     key = key.decode() if isinstance(key, bytes) else key
@@ -180,7 +179,7 @@ def render_pdf(
     fetcher = project_url_fetcher()
     options = {"pdf_variant": PDF_VARIANT, "uncompressed_pdf": False}
     try:
-        with weasyprint_progress(progress):
+        with weasyprint_progress(progress), reuse_column_layouts():
             document = hyphenated_render(
                 HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher), **options
             )
