@@ -10,6 +10,9 @@ the two printed commands by hand, the same way, measures the same ratio.
    kind of PDF (tagged PDF/UA-1) with WeasyPrint alone.
 2. The same, warm, in this process: ``build_editions`` against
    ``HTML(...).write_pdf`` in a loop (imports and fonts already loaded).
+   The pipeline's hooks into WeasyPrint's layout (column reuse, hyphenation
+   limits) act only inside its own renders, so B here is WeasyPrint's own
+   layout, as in a process of its own.
 3. Incremental rebuilds in a copy of the repository: ``make`` after a
    whitespace-only edit of the letter, and after one translation changed in
    ru.po, each against ``make`` after ``rm -rf output/letter`` (every

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .switch import Switch
+
 DATA = Path(__file__).resolve().parent / "data"
 DICTIONARIES = {"az": DATA / "hyph_az.dic"}
 MAX_RUN = 3  # hyphenated lines in a row, at most (CSS hyphenate-limit-lines: 3)
-_LIMITS = threading.local()  # .on: limits apply (inside render); .plain: lay this line out unhyphenated
+_LIMITS = Switch()  # on inside limit_lines(); its .plain: lay the line being laid out unhyphenated
 
 
 def _azerbaijani_lower(word: str) -> str:
@@ -113,7 +114,7 @@ def faults(lines: list[Line]) -> list[int]:
         run = run + 1 if line.hyphenated else 0
         if run > MAX_RUN:
             bad.append(index)
-            run = 0  # the line after it will start a new run once the word is protected
+            run = 0  # laid out unhyphenated, it ends the run
     if len(lines) > 1 and lines[-2].hyphenated and len(lines) - 2 not in bad:
         bad.append(len(lines) - 2)
     return sorted(bad)
@@ -169,7 +170,7 @@ class _Start:
 
 
 def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
-    """WeasyPrint's ``iter_line_boxes``, with the two limits while ``_LIMITS.on``.
+    """WeasyPrint's ``iter_line_boxes``, with the two limits while ``_LIMITS`` is on.
 
     The loop is WeasyPrint 70's own (``layout/inline.py``), written out so that
     a line can be laid out again from where it started: a hyphenated line is
@@ -185,7 +186,7 @@ def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
             context, box, position_y, bottom_space, skip_stack, containing_block,
             absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
         )  # fmt: skip
-        if not getattr(_LIMITS, "on", False):
+        if not _LIMITS.active:
             return original(*args)
         return lines(*args)
 
@@ -286,16 +287,10 @@ def _install_line_limits() -> None:
     )
 
 
-@contextmanager
-def limit_lines() -> Iterator[None]:
-    """Within this block, WeasyPrint lays lines out with ``hyphenate-limit-lines: 3`` and ``-last: always``."""
+def limit_lines() -> AbstractContextManager[None]:
+    """Within this ``with`` block, WeasyPrint lays lines out with ``hyphenate-limit-lines: 3`` and ``-last: always``."""
     _install_line_limits()
-    outer = getattr(_LIMITS, "on", False)
-    _LIMITS.on = True
-    try:
-        yield
-    finally:
-        _LIMITS.on = outer
+    return _LIMITS.on()
 
 
 def render(html, **options):

@@ -21,14 +21,14 @@ every page's boxes.
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cache
 from math import inf
 
+from ..switch import Switch
+
 REUSED = [0]  # columns given back instead of laid out again, in this process (for tests)
-_REUSE = threading.local()  # .on: inside reuse_column_layouts(); WeasyPrint's own pass elsewhere
+_REUSE = Switch()  # on inside reuse_column_layouts(); WeasyPrint's own pass elsewhere
 
 
 def _unchanged_context(context) -> tuple:
@@ -58,7 +58,7 @@ def _install() -> None:
     stashes: list[dict] = []  # one per columns_layout call in progress (they nest)
 
     def columns_layout(*args, **kwargs):
-        if not getattr(_REUSE, "on", False):
+        if not _REUSE.active:
             return layout_columns(*args, **kwargs)
         stashes.append({})
         try:
@@ -111,13 +111,7 @@ def _install() -> None:
     block.block_box_layout = block_box_layout
 
 
-@contextmanager
-def reuse_column_layouts() -> Iterator[None]:
-    """Within this block, WeasyPrint keeps each column's first layout instead of redoing it."""
+def reuse_column_layouts() -> AbstractContextManager[None]:
+    """Within this ``with`` block, WeasyPrint keeps each column's first layout instead of redoing it."""
     _install()
-    outer = getattr(_REUSE, "on", False)
-    _REUSE.on = True
-    try:
-        yield
-    finally:
-        _REUSE.on = outer
+    return _REUSE.on()
