@@ -28,7 +28,15 @@ from .switch import Switch
 DATA = Path(__file__).resolve().parent / "data"
 DICTIONARIES = {"az": DATA / "hyph_az.dic"}
 MAX_RUN = 3  # hyphenated lines in a row, at most (CSS hyphenate-limit-lines: 3)
-_LIMITS = Switch()  # on inside limit_lines(); its .plain: lay the line being laid out unhyphenated
+
+
+class _LineLimits(Switch):
+    """On inside ``limit_lines()``; ``plain``: the line being laid out now must not end hyphenated."""
+
+    plain = False
+
+
+_LIMITS = _LineLimits()
 
 
 def _azerbaijani_lower(word: str) -> str:
@@ -95,7 +103,7 @@ def paragraph_lines(document) -> list[tuple[object, list[Line]]]:
             if leaves and box.element is not None:
                 text = "".join(leaf.text for leaf in leaves)
                 hyphen = leaves[-1].style["hyphenate_character"]
-                ended = bool(hyphen) and bool(re.search(r"\w" + re.escape(hyphen) + "$", text))
+                ended = _ends_hyphenated(text, hyphen)
                 line = Line(text[: -len(hyphen)] if ended else text, ended)
                 found.setdefault(id(box.element), (box.element, []))[1].append(line)
             return
@@ -120,14 +128,18 @@ def faults(lines: list[Line]) -> list[int]:
     return sorted(bad)
 
 
+def _ends_hyphenated(text: str, hyphen: str) -> bool:
+    """Does ``text`` end in a hyphenation break: the hyphenate-character right after a letter?"""
+    return bool(hyphen) and text.endswith(hyphen) and bool(re.search(r"\w$", text[: -len(hyphen)]))
+
+
 def _hyphenated(line) -> bool:
-    """Does a laid-out line end in a hyphenation break (the hyphenate-character after a letter)?"""
+    """Does a laid-out line end in a hyphenation break? (Its last box holds the break.)"""
     box = line
     while getattr(box, "children", None):
         box = box.children[-1]
     text = getattr(box, "text", "")
-    hyphen = box.style["hyphenate_character"] if text else ""
-    return bool(hyphen) and text.endswith(hyphen) and bool(re.search(r"\w$", text[: -len(hyphen)]))
+    return bool(text) and _ends_hyphenated(text, box.style["hyphenate_character"])
 
 
 def _breaks_a_word(box, resume_at) -> bool:
@@ -178,21 +190,12 @@ def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
     """
     resolve_percentages, resolve_one_percentage = resolve
 
-    def iter_line_boxes(
-        context, box, position_y, bottom_space, skip_stack, containing_block,
-        absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
-    ):  # fmt: skip
-        args = (
-            context, box, position_y, bottom_space, skip_stack, containing_block,
-            absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
-        )  # fmt: skip
-        if not _LIMITS.active:
-            return original(*args)
-        return lines(*args)
+    def iter_line_boxes(*args):  # WeasyPrint's block layout passes all ten arguments by position
+        return lines(*args) if _LIMITS.active else original(*args)
 
     def lay_out(context, box, start, plain, bottom_space, containing_block, absolute_boxes, fixed_boxes):
         box.text_indent = start.text_indent
-        outer = getattr(_LIMITS, "plain", False)
+        outer = _LIMITS.plain
         _LIMITS.plain = plain  # read by split_first_line, below; a nested block sets its own
         try:
             line, resume_at = get_next_linebox(
@@ -218,12 +221,7 @@ def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
         fixed = (bottom_space, containing_block, absolute_boxes, fixed_boxes)
         # Lines laid out again must leave nothing behind. Asked only once a
         # line is hyphenated: most blocks never are.
-        flowing: list[bool] = []
-
-        def redoable() -> bool:
-            if not flowing:
-                flowing.append(_stays_in_flow(box))
-            return flowing[0]
+        redoable = cache(lambda: _stays_in_flow(box))
 
         run, held, plain = 0, None, False
         while True:
@@ -273,7 +271,7 @@ def _install_line_limits() -> None:
     split_first_line = inline.split_first_line
 
     def split_unhyphenated(text, style, *args, **kwargs):
-        if getattr(_LIMITS, "plain", False) and style["hyphens"] != "none":
+        if _LIMITS.plain and style["hyphens"] != "none":
             style = style.copy()
             style["hyphens"] = "none"
         return split_first_line(text, style, *args, **kwargs)

@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyphen
 import pytest
@@ -217,12 +218,8 @@ def narrow(lang: str, text: str, css: str = "", body: str | None = None) -> str:
 
 def lines_per_page(document) -> list[list[list]]:
     """``paragraph_lines`` of each page alone: the lines of each block's fragment on that page."""
-
-    class Page:
-        def __init__(self, page):
-            self.pages = [page]
-
-    return [[lines for _, lines in hyphenation.paragraph_lines(Page(page))] for page in document.pages]
+    alone = (SimpleNamespace(pages=[page]) for page in document.pages)
+    return [[lines for _, lines in hyphenation.paragraph_lines(one)] for one in alone]
 
 
 def test_a_word_longer_than_the_line_stays_hyphenated(monkeypatch):
