@@ -401,10 +401,17 @@ def check_parity(doc: Document, catalogs: dict[str, Catalog]) -> list[Finding]:
     return findings
 
 
-def check_all(doc: Document, langs: list[str], translations: Path) -> list[Finding]:
+def check_all(
+    doc: Document, langs: list[str], translations: Path, read: dict[str, Catalog] | None = None
+) -> list[Finding]:
+    """Every finding of ``langs``' catalogs; ``read`` holds catalogs already read (checked as they are)."""
     from .glossary import glossary_findings
 
-    catalogs = {lang: read_catalog(Path(translations) / doc.name / f"{lang}.po") for lang in langs}
+    read = read or {}
+    catalogs = {
+        lang: read[lang] if lang in read else read_catalog(Path(translations) / doc.name / f"{lang}.po")
+        for lang in langs
+    }
     findings = []
     for lang, catalog in catalogs.items():
         findings.extend(check_catalog(doc, lang, catalog))

@@ -9,7 +9,6 @@ from pathlib import Path
 from .catalog import (
     catalog_paths,
     parse_locale,
-    read_catalog,
 )
 from .cli_common import existing_catalogs, langs_arg
 from .errors import PipelineError
@@ -30,18 +29,42 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
+    from .catalog_io import read_catalog_bytes
     from .checks import ERROR, check_all
-    from .signoff import approve
+    from .fileio import read_bytes_or_none
+    from .locks import catalog_lock
+    from .signoff import approve, check_approver, read_signoffs
 
     lang = args.lang
     parse_locale(lang, "LANG")
     doc = load_document(args.source)
     _, paths = catalog_paths(doc.name, args.translations, [lang])
-    if not paths[lang].exists():
-        raise PipelineError(paths[lang], "no catalog for this language")
-    catalog = read_catalog(paths[lang])
-    errors = [f for f in check_all(doc, [lang], args.translations) if f.severity == ERROR]
-    signoff = approve(args.translations, doc.name, lang, args.by, Path(args.source), catalog, len(errors))
+    path = paths[lang]
+    if not path.exists():
+        raise PipelineError(path, "no catalog for this language")
+    check_approver(args.translations, doc.name, args.by)
+    read_signoffs(args.translations, doc.name)  # a bad name or file is reported before a lock file is made
+    # The catalog is read once: the bytes checked are the bytes hashed, and the sign-off is
+    # written only while the file still holds them (an editor does not take our lock).
+    with catalog_lock(path):
+        data = read_bytes_or_none(path)
+        if data is None:
+            raise PipelineError(path, "no catalog for this language")
+        catalog = read_catalog_bytes(data, path)
+        errors = [
+            f for f in check_all(doc, [lang], args.translations, {lang: catalog}) if f.severity == ERROR
+        ]
+        signoff = approve(
+            args.translations,
+            doc.name,
+            lang,
+            args.by,
+            Path(args.source),
+            catalog,
+            len(errors),
+            unchanged=lambda: read_bytes_or_none(path) == data,
+            catalog_path=path,
+        )
     print(f"{lang} approved by {signoff.by} on {signoff.date} (source {signoff.source_sha256[:12]})")
     return 0
 

@@ -112,19 +112,26 @@ def accept_matches(catalog: Catalog, matcher: Matcher, by: str, date: str) -> Ac
 
 
 def record_acceptance(folder: Path, lang: str, by: str, date: str, messages: list[Message]) -> Path:
-    """Append who accepted which entries to ``memory-accepted.json`` (like signoff.json)."""
+    """Append who accepted which entries to ``memory-accepted.json`` (like signoff.json).
+
+    Read, appended to and written under the file's lock, so two acceptances at
+    once both keep their record.
+    """
+    from .locks import catalog_lock  # here, as in signoff.approve: only an acceptance needs filelock
+
     path = Path(folder) / RECORD_NAME
-    records: dict = {}
-    if path.exists():
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(records, dict):
-                raise ValueError("not an object")
-        except ValueError as exc:
-            raise PipelineError(path, f"unreadable acceptance record: {exc}") from exc
     entries = [{"msgid": str(m.id), "msgctxt": m.context} for m in messages]
-    records.setdefault(lang, []).append({"by": by, "date": date, "entries": entries})
-    atomic_write(path, (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    with catalog_lock(path):
+        records: dict = {}
+        if path.exists():
+            try:
+                records = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(records, dict):
+                    raise ValueError("not an object")
+            except ValueError as exc:
+                raise PipelineError(path, f"unreadable acceptance record: {exc}") from exc
+        records.setdefault(lang, []).append({"by": by, "date": date, "entries": entries})
+        atomic_write(path, (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path
 
 

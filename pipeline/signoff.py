@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -125,6 +126,16 @@ def signoff_status(signoff: SignOff | None, source_sha: str, catalog: Catalog) -
     return None
 
 
+def check_approver(translations: Path, letter: str, by: str) -> None:
+    """Refuse an empty name or one holding a character that would not print as itself."""
+    if not by.strip():
+        raise PipelineError(signoff_path(translations, letter), 'who approves? give BY="Name"')
+    hidden = [char for char in dict.fromkeys(by) if char in "\t\n" or SHOWN.match(char)]
+    if hidden:
+        names = ", ".join(char_name(char) for char in hidden)
+        raise PipelineError("BY", f"a name cannot hold {names}: it would print in the colophon")
+
+
 def approve(
     translations: Path,
     letter: str,
@@ -133,15 +144,17 @@ def approve(
     source_path: Path,
     catalog: Catalog,
     check_errors: int,
+    unchanged: Callable[[], bool] | None = None,
+    catalog_path: Path | None = None,
 ) -> SignOff:
-    """Record a sign-off; refuse a catalog with drafts, untranslated entries or check errors."""
+    """Record a sign-off; refuse a catalog with drafts, untranslated entries or check errors.
+
+    ``unchanged()``, when given, is asked right before the sign-off is written:
+    False (the catalog at ``catalog_path`` is no longer the one checked and
+    hashed) refuses the approval and writes nothing.
+    """
     path = signoff_path(translations, letter)
-    if not by.strip():
-        raise PipelineError(path, 'who approves? give BY="Name"')
-    hidden = [char for char in dict.fromkeys(by) if char in "\t\n" or SHOWN.match(char)]
-    if hidden:
-        names = ", ".join(char_name(char) for char in hidden)
-        raise PipelineError("BY", f"a name cannot hold {names}: it would print in the colophon")
+    check_approver(translations, letter, by)
     stats = catalog_stats(catalog)
     if stats.draft or stats.untranslated:
         raise PipelineError(
@@ -160,5 +173,10 @@ def approve(
         epoch = datetime.date.today().isoformat()
         signoffs[lang] = SignOff(by.strip(), epoch, source_hash(source_path), catalog_hash(catalog))
         data = {code: asdict(s) for code, s in sorted(signoffs.items())}
-        atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if not atomic_write(path, text.encode("utf-8"), unchanged):
+            raise PipelineError(
+                catalog_path or path,
+                f"{lang} not approved: the catalog was saved while it was checked; approve it again",
+            )
     return signoffs[lang]
