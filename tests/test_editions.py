@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -540,4 +541,8 @@ def test_publish_refuses_check_errors_and_swaps_the_folder_whole(tmp_path):
     )
     editions = sorted(p.name for p in published.iterdir() if p.suffix in (".html", ".pdf"))
     assert editions == ["en.html", "en.pdf", "index.html"]
-    assert not [p.name for p in published.parent.iterdir() if p.name != "letter"]  # nothing left aside
+    # nothing left aside: beside the site, only the folder it links to (swap.py) and the publish lock
+    live = os.readlink(published)
+    assert sorted(p.name for p in published.parent.iterdir()) == sorted(
+        [".letter.publish.lock", live, "letter"]
+    )

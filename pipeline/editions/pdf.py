@@ -73,6 +73,11 @@ def pdf_identifier(path: Path) -> str | None:
         data = Path(path).read_bytes()
     except OSError:
         return None
+    return data_identifier(data)
+
+
+def data_identifier(data: bytes) -> str | None:
+    """The file identifier in the trailer of a PDF's bytes (lower-case hex), or None when absent."""
     found = _ID.search(data, max(0, data.rfind(b"startxref") - 65536))
     return found.group(1).decode().lower() if found else None
 

@@ -11,31 +11,55 @@ the built ones, byte for byte (the switcher is not printed).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+
+from ..catalog import parse_locale
+from ..catalog_io import read_catalog_bytes
 from ..document import Document
 from ..errors import PipelineError
+from ..fileio import read_bytes_or_none
 from ..locales import bcp47
+from ..signoff import read_signoffs, signoff_path, source_hash
 from .build import file_bytes
-from .model import PSEUDO_LANG, SOURCE_LANG, Edition, edition_for
-from .pdf import pdf_identifier, pdf_key
+from .model import PSEUDO_LANG, SOURCE_LANG, Edition, build_edition, edition_for
+from .pdf import data_identifier, pdf_key
 from .render import render_html, render_index
 from .site import SUMS, bundle, bundle_time, og_locale, read_page, sample_sizes, site_files, sums
+from .swap import check_target, clean_leftovers, live_folder, new_site_folder, swap_in
 from .webfonts import CSS_NAME, FOLDER, family_rules, page_faces, write_webfonts
 
 
-def _check_errors(doc: Document, lang: str, translations: Path) -> int:
-    """How many ERROR findings `make check` reports for this language's catalog."""
+def _check_errors(doc: Document, lang: str, translations: Path, catalog: Catalog) -> int:
+    """How many ERROR findings `make check` reports for this language's catalog (as read here)."""
     from ..checks import ERROR, check_all
 
-    return sum(f.severity == ERROR for f in check_all(doc, [lang], translations))
+    return sum(f.severity == ERROR for f in check_all(doc, [lang], translations, {lang: catalog}))
 
 
-def _blockers(doc: Document, edition: Edition, langs: list[str], translations: Path, out: Path) -> list[str]:
-    """Why this edition may not be published (empty: it may)."""
+def _read_edition(doc: Document, lang: str, translations: Path, read: dict[Path, bytes | None]):
+    """The edition of ``lang`` and its catalog, built from bytes read once (kept in ``read``)."""
+    if lang == SOURCE_LANG:
+        return edition_for(doc, lang, translations), None
+    po = Path(translations) / doc.name / f"{lang}.po"
+    sign = signoff_path(translations, doc.name)
+    read.setdefault(sign, read_bytes_or_none(sign))
+    data = read[po] = read_bytes_or_none(po)
+    if data is None:
+        raise PipelineError(po, "no catalog for this language; run `make po`")
+    catalog = read_catalog_bytes(data, po, parse_locale(lang, po))
+    signoff = read_signoffs(translations, doc.name).get(lang)
+    return build_edition(doc, lang, catalog, signoff, source_hash(doc.source) if signoff else None), catalog
+
+
+def _blockers(
+    doc: Document, edition: Edition, catalog: Catalog | None, langs: list[str], translations: Path, out: Path
+) -> tuple[list[str], bytes | None]:
+    """Why this edition may not be published (empty: it may), and its PDF's bytes as checked."""
     lang = edition.lang
     po = Path(translations) / doc.name / f"{lang}.po"
     reasons = []
@@ -47,46 +71,29 @@ def _blockers(doc: Document, edition: Edition, langs: list[str], translations: P
         if edition.stale_signoff:
             reason += f"; {edition.stale_signoff}: approve it again (make approve LANG={lang} BY=…)"
         reasons.append(reason)
-    if lang not in (SOURCE_LANG, PSEUDO_LANG):
-        errors = _check_errors(doc, lang, translations)
+    if catalog is not None and lang != PSEUDO_LANG:
+        errors = _check_errors(doc, lang, translations, catalog)
         if errors:
             reasons.append(f"{errors} check errors in {po} (run `make check`)")
+    pdf = None
     if not reasons:
         html = render_html(edition, langs)
         html_path, pdf_path = out / f"{lang}.html", out / f"{lang}.pdf"
+        pdf = file_bytes(pdf_path)  # read once: these bytes are checked, copied and verified
         if file_bytes(html_path) != html.encode("utf-8"):
             reasons.append(f"{html_path} is missing or out of date; run `make editions`")
-        elif pdf_identifier(pdf_path) != pdf_key(html):
+        elif pdf is None or data_identifier(pdf) != pdf_key(html):
             reasons.append(f"{pdf_path} is missing or out of date; run `make editions`")
-    return reasons
+    return reasons, pdf
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put the folder ``staging`` in the place of ``target``.
+def write_site(
+    doc: Document, editions: list[Edition], out: Path, folder: Path, pdfs: dict[str, bytes] | None = None
+) -> None:
+    """Write the site of ``editions`` (built in ``out``) into the empty ``folder``.
 
-    POSIX cannot rename a folder over a non-empty one, so the old folder is
-    first renamed aside: for a moment there is no ``target``, but never a
-    half-published one (renameat2's RENAME_EXCHANGE would close that moment,
-    but Python does not offer it).
+    ``pdfs`` holds each edition's PDF as checked; without it, the PDFs are copied from ``out``.
     """
-    old = None
-    if target.exists() or target.is_symlink():
-        if not target.is_dir() or target.is_symlink():
-            raise PipelineError(target, "the publish target exists and is not a folder")
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / target.name)
-    try:
-        os.rename(staging, target)
-    except OSError:
-        if old is not None:
-            os.rename(old / target.name, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def write_site(doc: Document, editions: list[Edition], out: Path, folder: Path) -> None:
-    """Write the site of ``editions`` (built in ``out``) into the empty ``folder``."""
     langs = [e.lang for e in editions]
     pages = {e.lang: read_page(render_html(e, langs)) for e in editions}
     index_page = read_page(render_index(doc, editions))
@@ -113,7 +120,10 @@ def write_site(doc: Document, editions: list[Edition], out: Path, folder: Path) 
         }
 
     for e in editions:
-        shutil.copyfile(out / f"{e.lang}.pdf", folder / f"{e.lang}.pdf")
+        if pdfs is None:
+            shutil.copyfile(out / f"{e.lang}.pdf", folder / f"{e.lang}.pdf")
+        else:
+            (folder / f"{e.lang}.pdf").write_bytes(pdfs[e.lang])
         html = render_html(e, langs, site("article", pages[e.lang], e.lang, []))
         (folder / f"{e.lang}.html").write_bytes(html.encode("utf-8"))
     description = next((pages[lang].description for lang in langs if pages[lang].description), "")
@@ -129,40 +139,77 @@ def write_site(doc: Document, editions: list[Edition], out: Path, folder: Path) 
     (folder / SUMS).write_bytes(sums(folder, sorted([*names, archive])))
 
 
+def _verify(folder: Path, pdfs: dict[str, bytes], read: dict[Path, bytes | None]) -> None:
+    """Refuse a site whose PDFs are not the bytes checked, or whose catalogs changed since they were read."""
+    for lang, data in pdfs.items():
+        copied = file_bytes(folder / f"{lang}.pdf")
+        if copied is None or hashlib.sha256(copied).digest() != hashlib.sha256(data).digest():
+            raise PipelineError(folder / f"{lang}.pdf", "the copy is not the PDF checked; nothing published")
+    for path, data in read.items():
+        if read_bytes_or_none(path) != data:  # an editor saved it (an editor takes no lock)
+            raise PipelineError(
+                path, "changed while publishing; nothing published: run `make editions` and publish again"
+            )
+
+
 def publish(doc: Document, langs: list[str], translations: Path, out: Path, target: Path) -> list[str]:
     """Publish the final editions of ``langs`` as a site in ``target``; return one line per edition held back.
 
     An edition is published only when it is final, its catalog has no check
     errors, and its HTML and PDF are both built from the current catalog. The
-    new site is assembled beside the target and swapped in whole, so a reader
-    never sees one file of an edition without the other, nor a switcher
-    naming an edition the site lacks. The site holds exactly the editions of
-    ``langs`` that may be published: one held back or no longer listed leaves it.
+    catalogs are locked (no pipeline run saves them meanwhile) and each is read
+    once; each PDF is read once, checked, written into the new site and its copy
+    verified, and every catalog and sign-off is compared with the bytes read
+    before the swap: an editor's save meanwhile refuses the whole publish. The
+    new site is assembled beside the target and swapped in whole (``swap.py``),
+    so a reader never sees one file of an edition without the other, nor a
+    switcher naming an edition the site lacks. The site holds exactly the
+    editions of ``langs`` that may be published: one held back or no longer
+    listed leaves it.
     """
     out, target = Path(out), Path(target)
-    blockers, editions = [], []
-    for lang in langs:
-        try:
-            edition = edition_for(doc, lang, translations)
-            reasons = _blockers(doc, edition, langs, translations, out)
-        except PipelineError as exc:
-            reasons = [str(exc)]
-        if reasons:
-            blockers.append(f"{lang}: {'; '.join(reasons)}")
-        else:
-            editions.append(edition)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     except OSError as exc:
         raise PipelineError(target.parent, f"cannot write here: {exc.strerror or exc}") from exc
-    try:
-        write_site(doc, editions, out, staging)
-        os.chmod(staging, 0o755)
-        _swap(staging, target)
-    except OSError as exc:
-        raise PipelineError(target, f"cannot publish: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(staging)
+    check_target(target)
+    from ..locks import catalog_lock  # here: building editions (which imports this module) needs no filelock
+
+    catalogs = sorted(Path(translations) / doc.name / f"{lang}.po" for lang in langs if lang != SOURCE_LANG)
+    with contextlib.ExitStack() as locks:
+        locks.enter_context(catalog_lock(target, "publish"))  # one publish of a letter at a time
+        for po in catalogs:
+            if po.exists():
+                locks.enter_context(catalog_lock(po))
+        try:
+            clean_leftovers(target)
+        except OSError as exc:
+            raise PipelineError(target.parent, f"cannot clean up: {exc.strerror or exc}") from exc
+        blockers, editions, pdfs, read = [], [], {}, {}
+        for lang in langs:
+            try:
+                edition, catalog = _read_edition(doc, lang, translations, read)
+                reasons, pdf = _blockers(doc, edition, catalog, langs, translations, out)
+            except PipelineError as exc:
+                reasons, pdf = [str(exc)], None
+            if reasons:
+                blockers.append(f"{lang}: {'; '.join(reasons)}")
+            else:
+                editions.append(edition)
+                pdfs[lang] = pdf
+        try:
+            folder = new_site_folder(target)
+        except OSError as exc:
+            raise PipelineError(target.parent, f"cannot write here: {exc.strerror or exc}") from exc
+        try:
+            write_site(doc, editions, out, folder, pdfs)
+            os.chmod(folder, 0o755)
+            _verify(folder, pdfs, read)
+            swap_in(folder, target)
+        except OSError as exc:
+            raise PipelineError(target, f"cannot publish: {exc.strerror or exc}") from exc
+        finally:
+            if live_folder(target) != folder:
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(folder)
     return blockers
