@@ -22,6 +22,7 @@ from .errors import PipelineError
 from .po_checks import check_plural_forms, check_translation
 from .po_scan import _reference, _unescape, scan_catalog
 from .po_writer import VOLATILE_HEADERS, _has_text, catalog_bytes, write_catalog
+from .settle import read_settled
 
 
 @dataclass
@@ -257,11 +258,8 @@ def strict_catalog(text: str, path: Path, locale: Locale | str | None = None) ->
 def read_catalog(path: Path, locale: Locale | str | None = None) -> Catalog:
     """Read a .po/.pot file; a syntax or validity error names the file and line."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
-    return parse_catalog(data, path, locale)
+    # an editor saving in place can be read half-written: such a read is read again (settle.py)
+    return read_settled(path, lambda data: parse_catalog(data, path, locale))[1]
 
 
 def read_catalog_bytes(data: bytes, path: Path, locale: Locale | str | None = None) -> Catalog:

@@ -33,6 +33,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from .checks import ERROR, check_all
     from .fileio import read_bytes_or_none
     from .locks import catalog_lock
+    from .settle import read_settled
     from .signoff import approve, check_approver, read_signoffs
 
     lang = args.lang
@@ -47,10 +48,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     # The catalog is read once: the bytes checked are the bytes hashed, and the sign-off is
     # written only while the file still holds them (an editor does not take our lock).
     with catalog_lock(path):
-        data = read_bytes_or_none(path)
-        if data is None:
-            raise PipelineError(path, "no catalog for this language")
-        catalog = read_catalog_bytes(data, path)
+        data, catalog = read_settled(path, lambda data: read_catalog_bytes(data, path))
         errors = [
             f for f in check_all(doc, [lang], args.translations, {lang: catalog}) if f.severity == ERROR
         ]

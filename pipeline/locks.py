@@ -33,6 +33,7 @@ from .catalog import catalog_bytes
 from .catalog_io import VOLATILE_HEADERS, parse_catalog
 from .errors import PipelineError
 from .fileio import atomic_write, read_bytes_or_none
+from .settle import backoff, read_settled
 
 LOCK_TIMEOUT = float(os.environ.get("PIPELINE_LOCK_TIMEOUT", "600"))
 # Headers that change on every run; two files differing only here hold the same catalog.
@@ -77,9 +78,10 @@ class CatalogFile:
     def read(cls, path: Path, locale=None) -> tuple[CatalogFile, Catalog | None]:
         """The file's snapshot and a catalog parsed from it (None when there is no file)."""
         path = Path(path)
-        data = read_bytes_or_none(path)
-        snapshot = cls(path, data, locale)
-        return snapshot, (parse_bytes(data, path, locale) if data is not None else None)
+        data, catalog = read_settled(
+            path, lambda data: parse_bytes(data, path, locale) if data is not None else None, missing_ok=True
+        )
+        return cls(path, data, locale), catalog
 
     def base(self) -> Catalog | None:
         if self._base is None and self.data is not None:
@@ -103,15 +105,21 @@ def save_catalog(snapshot: CatalogFile, catalog: Catalog) -> tuple[bool, list[st
     """
     path = snapshot.path
     notes: list[str] = []
+
+    def theirs(disk: bytes | None) -> Catalog | None:
+        return parse_bytes(disk, path, snapshot.locale) if disk and disk != snapshot.data else None
+
     with catalog_lock(path):
-        for _ in range(100):  # each retry means someone saved within the last milliseconds
-            disk = read_bytes_or_none(path)
-            # A file deleted or emptied meanwhile (a crash, make cleaning up) holds no
-            # newer edit: it is written anew, whole.
-            if disk != snapshot.data and disk:
-                theirs = parse_bytes(disk, path, snapshot.locale)
-                notes += [f"{path}: {n}" for n in merge_into(snapshot.base(), catalog, theirs)]
-                snapshot.data, snapshot._base = disk, theirs
+        # Each retry means someone saved since this try read the file: tried again after a
+        # random, growing pause (an editor saving many times a second), for BUSY_TIMEOUT at most.
+        for _ in backoff(path, "saved"):
+            # read_settled: a file read half-written by an editor is read again
+            disk, their_catalog = read_settled(path, theirs, missing_ok=True)
+            # A file deleted or emptied (and still so after a pause) holds no newer edit:
+            # it is written anew, whole.
+            if their_catalog is not None:
+                notes += [f"{path}: {n}" for n in merge_into(snapshot.base(), catalog, their_catalog)]
+                snapshot.data, snapshot._base = disk, their_catalog
             data = catalog_bytes(catalog)
             if disk is not None and same_catalog(disk, data):
                 # not even touched: make's stamps (Makefile) decide what runs, and an
@@ -120,7 +128,7 @@ def save_catalog(snapshot: CatalogFile, catalog: Catalog) -> tuple[bool, list[st
             if atomic_write(path, data, unchanged=lambda disk=disk: read_bytes_or_none(path) == disk):
                 snapshot.data, snapshot._base = data, None
                 return True, notes
-    raise PipelineError(path, "the file keeps changing while it is saved; try again")
+    raise AssertionError("unreachable: backoff raises when the time is up")
 
 
 def same_catalog(old: bytes, new: bytes) -> bool:

@@ -22,6 +22,7 @@ import pytest
 from conftest import ROOT, SEED, run_cli
 
 from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.errors import PipelineError
 
 SITE = "output/publish/letter"
 ARGS = ("publish", "source/letter.txt", "--langs", "fr")
@@ -213,3 +214,28 @@ def test_kill_during_publish_leaves_a_whole_site_and_the_next_publish_cleans_up(
 def test_kill_during_publish_many(tmp_path, built):
     rng = random.Random(10)
     print(kill_race(tmp_path, built, [rng.uniform(0, 2.0) for _ in range(50)]))
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "no-renameat2"])
+def test_a_site_folder_of_an_earlier_version_becomes_the_symlink(tmp_path, monkeypatch, exchange):
+    from pipeline.editions import swap
+
+    target = tmp_path / "publish/letter"
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("old", encoding="utf-8")
+    (target.parent / ".letter.new-abcd1234").mkdir()  # left by a publish of an earlier version
+    if not exchange:
+        monkeypatch.setattr(swap, "_exchange", lambda first, second: False)
+    swap.check_target(target)
+    assert swap.clean_leftovers(target) == [".letter.new-abcd1234"]
+    folder = swap.new_site_folder(target)
+    (folder / "index.html").write_text("new", encoding="utf-8")
+    swap.swap_in(folder, target)
+    assert target.is_symlink() and (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["letter", folder.name])
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    target.unlink()
+    target.symlink_to(other)
+    with pytest.raises(PipelineError, match="a symlink publish did not make"):
+        swap.check_target(target)

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,97 @@ def test_three_writers_of_the_acceptance_record_lose_nothing(tmp_path):
     assert sorted(r["entries"][0]["msgid"] for r in records) == sorted(
         f"writer{w} {n}" for w in range(3) for n in range(40)
     )
+
+
+# --- make while an editor saves many times a second: a read mid-save is read again, saves retried
+
+
+# Saves the catalog again and again, each time with other bytes (a counter in a header), until
+# stopped. "inplace": truncate and write, pausing 10 ms halfway (a text editor writing in place),
+# every 50 ms; "bursts": by a rename every 0.5 ms for 6 s, then 0.4 s of rest (a person typing
+# with autosave, faster than the pipeline saves); "always": in place, pausing 30 ms halfway,
+# with no rest (the file is never whole for long).
+EDITOR = """
+    import os, sys, time
+    path, mode = sys.argv[1], sys.argv[2]
+    base = open(path, "rb").read()
+    n, began = 0, time.monotonic()
+    while True:
+        n += 1
+        data = base.replace(b"Last-Translator: ", b"Last-Translator: save %d " % n, 1)
+        if mode in ("inplace", "always"):
+            with open(path, "r+b") as handle:
+                handle.truncate(0)
+                handle.write(data[: len(data) // 2])
+                handle.flush()
+                time.sleep(0.01 if mode == "inplace" else 0.03)
+                handle.write(data[len(data) // 2 :])
+            time.sleep(0.05 if mode == "inplace" else 0)
+            continue
+        with open(path + "~editor", "wb") as handle:
+            handle.write(data)
+        os.replace(path + "~editor", path)
+        time.sleep(0.0005)
+        if mode == "bursts" and (time.monotonic() - began) % 6.4 > 6.0:
+            time.sleep(6.4 - (time.monotonic() - began) % 6.4)
+"""
+
+
+def changed_letter_project(root: Path) -> Path:
+    """Shipped catalogs and a letter with one sentence changed: every `po` run has to save."""
+    shipped_project(root)
+    letter = root / "source/letter.txt"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace(CLEAN_ID, CLEAN_ID[:-1] + " today.", 1), encoding="utf-8")
+    run_cli("pot", "source/letter.txt", cwd=root, check=True)
+    return root
+
+
+def fast_saves(tmp_path: Path, mode: str, trials: int) -> list[float]:
+    """`po` (which reads and saves the catalog) and `stats` (which reads it) while the editor saves.
+
+    A rename is atomic: in "bursts" mode a read is never half a file, only `po`'s save can collide.
+    """
+    root = changed_letter_project(tmp_path / mode)
+    editor = writer(EDITOR, root / "translations/letter/fr.po", mode)
+    took = []
+    try:
+        time.sleep(0.2)
+        for _ in range(trials):
+            for command in ("po", "stats") if mode == "inplace" else ("po",):
+                began = time.monotonic()
+                result = run_cli(command, "source/letter.txt", "--langs", "fr", cwd=root)
+                assert result.returncode == 0, f"{command}: {result.stderr}"
+                took.append(round(time.monotonic() - began, 2))
+    finally:
+        stop(editor)
+    return took
+
+
+@pytest.mark.parametrize("mode", ["inplace", "bursts"])
+def test_make_steps_succeed_while_an_editor_saves_fast(tmp_path, mode):
+    # before the fix, most runs failed: a syntax error (inplace) or "keeps changing" (bursts)
+    print(fast_saves(tmp_path, mode, 3 if mode == "inplace" else 2))  # a bursts run takes ~6 s
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["inplace", "bursts"])
+def test_make_steps_succeed_while_an_editor_saves_fast_many(tmp_path, mode):
+    print(fast_saves(tmp_path, mode, 50 if mode == "inplace" else 25))
+
+
+def test_a_file_that_never_stops_changing_fails_after_the_bound_with_one_line(tmp_path):
+    root = changed_letter_project(tmp_path / "always")
+    editor = writer(EDITOR, root / "translations/letter/fr.po", "always")
+    try:
+        time.sleep(0.2)
+        began = time.monotonic()
+        env = {"PIPELINE_BUSY_TIMEOUT": "1"}
+        result = run_cli("stats", "source/letter.txt", "--langs", "fr", cwd=root, env=env)
+        took = time.monotonic() - began
+    finally:
+        stop(editor)
+    assert result.returncode == 1 and took < 10, (took, result.stderr)
+    assert result.stderr.splitlines() == [
+        "translations/letter/fr.po: error: the file kept changing while it was read for 1 s; try again"
+    ]

@@ -24,6 +24,7 @@ from ..document import Document
 from ..errors import PipelineError
 from ..fileio import read_bytes_or_none
 from ..locales import bcp47
+from ..settle import read_settled
 from ..signoff import read_signoffs, signoff_path, source_hash
 from .build import file_bytes
 from .model import PSEUDO_LANG, SOURCE_LANG, Edition, build_edition, edition_for
@@ -48,10 +49,13 @@ def _read_edition(doc: Document, lang: str, translations: Path, read: dict[Path,
     po = Path(translations) / doc.name / f"{lang}.po"
     sign = signoff_path(translations, doc.name)
     read.setdefault(sign, read_bytes_or_none(sign))
-    data = read[po] = read_bytes_or_none(po)
-    if data is None:
+    locale = parse_locale(lang, po)
+    data, catalog = read_settled(  # a read mid-save is read again
+        po, lambda data: None if data is None else read_catalog_bytes(data, po, locale), missing_ok=True
+    )
+    read[po] = data
+    if catalog is None:
         raise PipelineError(po, "no catalog for this language; run `make po`")
-    catalog = read_catalog_bytes(data, po, parse_locale(lang, po))
     signoff = read_signoffs(translations, doc.name).get(lang)
     return build_edition(doc, lang, catalog, signoff, source_hash(doc.source) if signoff else None), catalog
 

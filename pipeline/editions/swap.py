@@ -100,7 +100,11 @@ def swap_in(folder: Path, target: Path) -> None:
         else:
             old = target.parent / folder.name.replace(".site-", ".old-", 1)
             os.rename(target, old)
-            os.replace(link, target)
+            try:
+                os.replace(link, target)
+            except OSError:
+                os.rename(old, target)  # the old site back in place
+                raise
     else:
         os.replace(link, target)
     fsync_dir(target.parent)
