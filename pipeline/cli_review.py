@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .catalog import (
     catalog_paths,
-    parse_locale,
     read_catalog,
 )
 from .cli_common import existing_catalogs, langs_arg
 from .errors import PipelineError
+from .locales import language_code
 from .segment import load_document
 
 
@@ -33,8 +33,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from .checks import ERROR, check_all
     from .signoff import approve
 
-    lang = args.lang
-    parse_locale(lang, "LANG")
+    lang = language_code(args.lang, "LANG")
     doc = load_document(args.source)
     _, paths = catalog_paths(doc.name, args.translations, [lang])
     if not paths[lang].exists():
@@ -79,17 +78,17 @@ def cmd_accept(args: argparse.Namespace) -> int:
     from .locks import CatalogFile, save_catalog
     from .recall import accept_letter, record_acceptance
 
-    parse_locale(args.lang, "LANG")
+    lang = language_code(args.lang, "LANG")
     doc = load_document(args.source)
-    path = catalog_paths(doc.name, args.translations, [args.lang])[1][args.lang]
+    path = catalog_paths(doc.name, args.translations, [lang])[1][lang]
     snapshot, catalog = CatalogFile.read(path)
     if catalog is None:
         raise PipelineError(path, "no catalog for this language")
-    report, date = accept_letter(path, catalog, args.lang, doc.name, args.translations, args.by)
+    report, date = accept_letter(path, catalog, lang, doc.name, args.translations, args.by)
     if report.accepted:
         for note in save_catalog(snapshot, catalog)[1]:
             print(note, file=sys.stderr)
-        record_acceptance(path.parent, args.lang, args.by.strip(), date, report.accepted)
+        record_acceptance(path.parent, lang, args.by.strip(), date, report.accepted)
     changed = f"; {report.changed} differ from the memory now (review them)" if report.changed else ""
     print(f"{path}: {len(report.accepted)} memory matches accepted as reviewed by {args.by.strip()}{changed}")
     return 0
