@@ -76,9 +76,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .editions import publish
+    from .fileio import write_target
 
     doc = load_document(args.source)
     target = args.publish / doc.name
+    write_target(target)  # the site is swapped in whole: refuse a link out of the project before building it
     blockers = publish(doc, edition_langs(args.langs), args.translations, args.output / doc.name, target)
     if blockers:
         print(f"not published: {len(blockers)}; the others are in {target}", file=sys.stderr)

@@ -46,20 +46,23 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .fileio import atomic_write
+    from .fileio import atomic_write, write_target
     from .review import render_review
 
     doc, catalogs = existing_catalogs(args)
+    targets = {lang: args.output / doc.name / "review" / f"{lang}.html" for lang in catalogs}
+    for target in targets.values():  # links out of the project: refused before any sheet is written
+        write_target(target)
     for lang, (_, catalog) in catalogs.items():
         html = render_review(doc, lang, catalog, args.translations)
-        target = args.output / doc.name / "review" / f"{lang}.html"
-        atomic_write(target, html.encode("utf-8"))
-        print(target)
+        atomic_write(targets[lang], html.encode("utf-8"))
+        print(targets[lang])
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_catalog, export_errors
+    from .fileio import write_target
 
     doc, catalogs = existing_catalogs(args)
     # XML cannot hold some characters: refuse (one line per entry) rather than change the text.
@@ -68,6 +71,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         for error in errors:
             print(error, file=sys.stderr)
         return 1
+    folder = args.output / doc.name / "export"
+    for name in (f"{lang}.{ext}" for lang in catalogs for ext in ("xlf", "tmx")):
+        write_target(folder / name)  # links out of the project: refused before any file is written
     for lang, (_, catalog) in catalogs.items():
         xlf, tmx, count = export_catalog(catalog, lang, args.output / doc.name / "export", doc.name)
         print(f"{xlf}, {tmx}: {count} reviewed pairs")

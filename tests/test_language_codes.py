@@ -37,7 +37,21 @@ def test_a_code_has_one_form(given, code):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", " ", "..", "fr.x/../../x", "fr/", "fr@x/../y", "fr.UTF-8", "fr\nru", "xx", "und", "en-XA", "fr_QQ", "frr_"],
+    [
+        "",
+        " ",
+        "..",
+        "fr.x/../../x",
+        "fr/",
+        "fr@x/../y",
+        "fr.UTF-8",
+        "fr\nru",
+        "xx",
+        "und",
+        "en-XA",
+        "fr_QQ",
+        "frr_",
+    ],
 )
 def test_anything_else_is_one_error_naming_the_value(bad):
     with pytest.raises(PipelineError) as caught:
@@ -81,5 +95,7 @@ def test_spellings_of_one_language_share_one_catalog(tmp_path: Path):
     assert sorted(p.name for p in folder.glob("*.po")) == ["fr.po", "fr_FR.po"]
     assert "translations/letter/fr.po: unchanged" in result.stdout
     assert result.stdout.count("fr_FR.po: created") == 1
-    accepted = run_cli("accept", "source/letter.txt", "--lang", "FR", "--by", "Marie Curie", cwd=root, check=True)
+    accepted = run_cli(
+        "accept", "source/letter.txt", "--lang", "FR", "--by", "Marie Curie", cwd=root, check=True
+    )
     assert accepted.stdout.startswith("translations/letter/fr.po: ")
