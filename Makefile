@@ -37,6 +37,20 @@ ifneq ($(filter-out help install lint format test test-slow bench clean distclea
 $(error $(SOURCE): error: no such letter (give SOURCE=path/to/letter.txt))
 endif
 endif
+# Language codes name files: each is checked and written its one way (FR -> fr,
+# pt-BR -> pt_BR, zh-hant -> zh_Hant) before any path is built, by the code the
+# commands use (pipeline/langtag.py; the CLDR check too once .venv has Babel).
+LANGTAG := $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m pipeline.langtag
+override LANGS := $(shell $(LANGTAG) LANGS '$(subst ','\'',$(LANGS))' 2>&1)
+ifneq ($(.SHELLSTATUS),0)
+$(error $(LANGS))
+endif
+ifneq ($(filter approve accept,$(MAKECMDGOALS)),)
+override LANG := $(shell $(LANGTAG) LANG '$(subst ','\'',$(LANG))' --one 2>&1)
+ifneq ($(.SHELLSTATUS),0)
+$(error $(LANG))
+endif
+endif
 CATALOGS := translations/$(LETTER)
 POT := $(CATALOGS)/$(LETTER).pot
 POS := $(foreach lang,$(LANGS),$(CATALOGS)/$(lang).po)

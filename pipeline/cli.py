@@ -23,6 +23,7 @@ from .cli_editions import cmd_edition, cmd_editions, cmd_index, cmd_pseudo, cmd_
 from .cli_review import cmd_accept, cmd_approve, cmd_check, cmd_export, cmd_memory, cmd_review
 from .document import document_outline, document_to_json
 from .errors import PipelineError
+from .fileio import write_target
 from .segment import load_document
 
 
@@ -58,6 +59,7 @@ def cmd_po(args: argparse.Namespace) -> int:
     # Read and merge everything before writing anything: one bad file leaves all untouched.
     updated = {}
     for lang, path in po_paths.items():
+        write_target(path)  # a link out of the project: refused before any catalog is written
         locale = parse_locale(lang, path)
         snapshot, existing = CatalogFile.read(path, locale)
         updated[lang] = (snapshot, update_catalog(template, existing, locale), existing is None)
@@ -123,10 +125,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .models import installed_package
-    from .translate import missing_model_message, translate_catalog
+    from .translate import journal_path, missing_model_message, translate_catalog
 
     doc, catalogs = existing_catalogs(args)
     po_paths = {lang: path for lang, (path, _) in catalogs.items()}
+    for path in po_paths.values():  # links out of the project: refused before any language is translated
+        write_target(path)
+        write_target(journal_path(path))
 
     def terminate(signum, frame):  # kill: stop like Ctrl-C, after saving finished batches
         raise KeyboardInterrupt

@@ -10,11 +10,12 @@ from babel.messages.catalog import Catalog
 
 from .catalog import (
     catalog_paths,
-    parse_locale,
     read_catalog,
 )
 from .document import Document
 from .errors import PipelineError
+from .langtag import split_codes
+from .locales import language_code
 from .segment import load_document
 
 DEFAULT_LANGS = "az ru fr"
@@ -30,10 +31,8 @@ def source_ref(path: str) -> str:
 
 
 def langs_arg(value: str) -> list[str]:
-    langs = value.replace(",", " ").split()
-    for lang in langs:
-        parse_locale(lang, "LANGS")
-    return langs
+    """The languages of ``--langs``, each checked and in its one form (``FR fr`` -> ``fr``), before any path."""
+    return list(dict.fromkeys(language_code(lang, "LANGS") for lang in split_codes(value)))
 
 
 def existing_catalogs(args: argparse.Namespace) -> tuple[Document, dict[str, tuple[Path, Catalog]]]:

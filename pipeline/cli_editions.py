@@ -7,6 +7,8 @@ import sys
 
 from .cli_common import langs_arg
 from .errors import PipelineError
+from .langtag import split_codes
+from .locales import language_code
 from .segment import load_document
 
 
@@ -22,7 +24,7 @@ def cmd_edition(args: argparse.Namespace) -> int:
     langs = edition_langs(args.langs)
     doc = load_document(args.source)
     out = args.output / doc.name
-    for lang in args.lang.split():
+    for lang in (language_code(code, "LANG") for code in split_codes(args.lang)):
         if lang not in langs:
             raise PipelineError("LANGS", f"{lang!r} is not among the languages {' '.join(langs)}")
         edition = build_language(
@@ -74,9 +76,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .editions import publish
+    from .fileio import write_target
 
     doc = load_document(args.source)
     target = args.publish / doc.name
+    write_target(target)  # the site is swapped in whole: refuse a link out of the project before building it
     blockers = publish(doc, edition_langs(args.langs), args.translations, args.output / doc.name, target)
     if blockers:
         print(f"not published: {len(blockers)}; the others are in {target}", file=sys.stderr)

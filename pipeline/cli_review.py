@@ -8,10 +8,11 @@ from pathlib import Path
 
 from .catalog import (
     catalog_paths,
-    parse_locale,
+    read_catalog,
 )
 from .cli_common import existing_catalogs, langs_arg
 from .errors import PipelineError
+from .locales import language_code
 from .segment import load_document
 
 
@@ -36,8 +37,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from .settle import read_settled
     from .signoff import approve, check_approver, read_signoffs
 
-    lang = args.lang
-    parse_locale(lang, "LANG")
+    lang = language_code(args.lang, "LANG")
     doc = load_document(args.source)
     _, paths = catalog_paths(doc.name, args.translations, [lang])
     path = paths[lang]
@@ -68,20 +68,23 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .fileio import atomic_write
+    from .fileio import atomic_write, write_target
     from .review import render_review
 
     doc, catalogs = existing_catalogs(args)
+    targets = {lang: args.output / doc.name / "review" / f"{lang}.html" for lang in catalogs}
+    for target in targets.values():  # links out of the project: refused before any sheet is written
+        write_target(target)
     for lang, (_, catalog) in catalogs.items():
         html = render_review(doc, lang, catalog, args.translations)
-        target = args.output / doc.name / "review" / f"{lang}.html"
-        atomic_write(target, html.encode("utf-8"))
-        print(target)
+        atomic_write(targets[lang], html.encode("utf-8"))
+        print(targets[lang])
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_catalog, export_errors
+    from .fileio import write_target
 
     doc, catalogs = existing_catalogs(args)
     # XML cannot hold some characters: refuse (one line per entry) rather than change the text.
@@ -90,6 +93,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         for error in errors:
             print(error, file=sys.stderr)
         return 1
+    folder = args.output / doc.name / "export"
+    for name in (f"{lang}.{ext}" for lang in catalogs for ext in ("xlf", "tmx")):
+        write_target(folder / name)  # links out of the project: refused before any file is written
     for lang, (_, catalog) in catalogs.items():
         xlf, tmx, count = export_catalog(catalog, lang, args.output / doc.name / "export", doc.name)
         print(f"{xlf}, {tmx}: {count} reviewed pairs")
@@ -100,17 +106,17 @@ def cmd_accept(args: argparse.Namespace) -> int:
     from .locks import CatalogFile, save_catalog
     from .recall import accept_letter, record_acceptance
 
-    parse_locale(args.lang, "LANG")
+    lang = language_code(args.lang, "LANG")
     doc = load_document(args.source)
-    path = catalog_paths(doc.name, args.translations, [args.lang])[1][args.lang]
+    path = catalog_paths(doc.name, args.translations, [lang])[1][lang]
     snapshot, catalog = CatalogFile.read(path)
     if catalog is None:
         raise PipelineError(path, "no catalog for this language")
-    report, date = accept_letter(path, catalog, args.lang, doc.name, args.translations, args.by)
+    report, date = accept_letter(path, catalog, lang, doc.name, args.translations, args.by)
     if report.accepted:
         for note in save_catalog(snapshot, catalog)[1]:
             print(note, file=sys.stderr)
-        record_acceptance(path.parent, args.lang, args.by.strip(), date, report.accepted)
+        record_acceptance(path.parent, lang, args.by.strip(), date, report.accepted)
     changed = f"; {report.changed} differ from the memory now (review them)" if report.changed else ""
     print(f"{path}: {len(report.accepted)} memory matches accepted as reviewed by {args.by.strip()}{changed}")
     return 0

@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 from .document import Document, Segment, Signatory, TextBlock
-from .fileio import installed_fingerprint
+from .errors import PipelineError
+from .fileio import installed_fingerprint, write_target
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE = PACKAGE.parent / "output" / ".cache" / "documents"
@@ -64,14 +65,17 @@ def cached_document(name: str, key: str) -> Document | None:
 
 def store_document(name: str, key: str, doc: Document) -> None:
     try:
-        CACHE.mkdir(parents=True, exist_ok=True)
+        target = write_target(CACHE / f"{name}.json")  # not through a link out of the project
+        target.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"key": key, "document": _encode(doc)}, ensure_ascii=False).encode("utf-8")
         # A rename without fsync: derived data; a torn file fails the JSON or the key check.
-        temporary = CACHE / f".{name}.{os.getpid()}.tmp"
-        temporary.write_bytes(payload)
-        os.replace(temporary, CACHE / f"{name}.json")
-    except OSError:
-        pass  # a cache that cannot be written is no error
+        temporary = target.with_name(f".{name}.{os.getpid()}.tmp")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+        with os.fdopen(os.open(temporary, flags, 0o644), "wb") as handle:
+            handle.write(payload)
+        os.replace(temporary, target)
+    except (OSError, PipelineError):
+        pass  # a cache that cannot be written (or only through a link out of the project) is no error
 
 
 def _segment(segment: Segment | None) -> list | None:

@@ -13,11 +13,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global, get_locale_identifier, parse_locale
 
-# gettext's @modifiers that name a script (sr@latin, uz@cyrillic, ...).
-MODIFIER_SCRIPTS = {"latin": "Latn", "cyrillic": "Cyrl", "arabic": "Arab", "devanagari": "Deva"}
+from .errors import PipelineError
+from .langtag import MODIFIER_SCRIPTS, canonical
 
 # CLDR's name of a few languages in themselves is also the name of their country
 # ("azərbaycan" / "Azərbaycan"), so a capitalised switcher entry names the
@@ -36,6 +36,27 @@ OWN_NAME_OVERRIDES = {
     "my": "မြန်မာဘာသာ",
     "th": "ภาษาไทย",
 }
+
+
+def language_code(value: str, where: str = "LANGS") -> str:
+    """A language code given by a person, checked and in its one gettext form (``FR`` -> ``fr``).
+
+    The shape and case are :func:`pipeline.langtag.canonical`'s (the Makefile runs
+    the same code); the language and the whole locale must be known to CLDR.
+    Anything else is a PipelineError naming ``where`` (``LANGS``, ``LANG``) and the value.
+    """
+    try:
+        code = canonical(value)
+    except ValueError as exc:
+        raise PipelineError(where, str(exc)) from None
+    language = code.split("_")[0].split("@")[0]
+    try:
+        known = localedata.exists(language) and Locale.parse(code) is not None
+    except (UnknownLocaleError, ValueError):
+        known = False
+    if not known:
+        raise PipelineError(where, f"unknown language code {value!r}: not a language or locale CLDR knows")
+    return code
 
 
 @cache

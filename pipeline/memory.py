@@ -29,6 +29,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .catalog import ROLE_COMMENTS, message_state, read_catalog
 from .errors import PipelineError
+from .fileio import write_target
 
 NEAR_CUTOFF = 75  # percent, rapidfuzz fuzz.ratio on lower-cased text
 CANDIDATES = 32  # entries sharing most rare words that are scored per query
@@ -96,6 +97,7 @@ def default_db(translations: Path) -> Path:
 
 
 def _connect(db: Path) -> sqlite3.Connection:
+    db = write_target(db)  # SQLite follows links: not one out of the project
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db, timeout=60, isolation_level=None)
     version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -29,7 +29,7 @@ from .catalog import document_units
 from .document import Document
 from .engines import configured_engine
 from .errors import PipelineError
-from .fileio import fsync_dir
+from .fileio import fsync_dir, open_append, write_target
 from .glossary import load_glossary, mask_terms, unmask_terms
 from .locks import CatalogFile, catalog_lock, save_catalog
 from .translit import name_draft, names_origin
@@ -136,10 +136,13 @@ def journal_path(po_path: Path) -> Path:
 
 
 class Journal:
-    """Append-only record of finished drafts; one JSON object a line, fsynced per batch."""
+    """Append-only record of finished drafts; one JSON object a line, fsynced per batch.
+
+    A journal that is a link out of the project is refused here, before any work.
+    """
 
     def __init__(self, path: Path):
-        self.path = path
+        self.path = write_target(path)
         self.handle = None
         self.pending: list[dict] = []  # written with the next append
 
@@ -151,7 +154,7 @@ class Journal:
         try:
             if self.handle is None:
                 created = not self.path.exists()
-                self.handle = open(self.path, "ab")  # noqa: SIM115 (kept open across batches)
+                self.handle = open_append(self.path)  # kept open across batches
                 if created:
                     fsync_dir(self.path.parent)
             self.handle.write(lines.encode("utf-8"))

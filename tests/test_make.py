@@ -513,3 +513,37 @@ def test_a_missing_letter_is_one_line(repo):
     assert result.returncode != 0 and result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert "source/nope.txt: error: no such letter" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "value"),
+    [
+        (("po", "LANGS=ru fr.x/../../../x"), "'fr.x/../../../x'"),
+        (("po", "LANGS=fr,.."), "'..'"),
+        (("approve", "LANG=fr@x/../../y", "BY=Marie Curie"), "'fr@x/../../y'"),
+        (("accept", "LANG=fr ru", "BY=Marie Curie"), "'fr ru'"),
+    ],
+)
+def test_language_codes_that_are_paths_are_refused_before_anything_runs(repo, args, value):
+    before = state(repo)
+    result = make(repo, *args, check=False)
+    assert result.returncode != 0 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert "error:" in line and value in line, line
+    assert state(repo) == before
+
+
+def test_make_writes_a_language_code_one_way(repo):
+    shutil.copy(repo / "source/letter.txt", repo / "source/codes.txt")
+    try:
+        make(repo, "po", "SOURCE=source/codes.txt", "LANGS=FR fr-fr")
+        names = sorted(p.name for p in (repo / "translations/codes").glob("*.po"))
+        assert names == ["fr.po", "fr_FR.po"]
+        stamps = sorted(p.name for p in (repo / "output/.stamps/codes").glob("*.stamp"))
+        assert stamps == ["fr.po.stamp", "fr_FR.po.stamp", "pot.stamp"]
+        again = make(repo, "po", "SOURCE=source/codes.txt", "LANGS=fr fr_FR")
+        assert "pipeline po" not in again.stdout, again.stdout
+    finally:
+        (repo / "source/codes.txt").unlink()
+        shutil.rmtree(repo / "translations/codes", ignore_errors=True)
+        shutil.rmtree(repo / "output/.stamps/codes", ignore_errors=True)
