@@ -315,3 +315,29 @@ def test_hostile_letter_is_read(tmp_path, name, data):
     status, stderr, elapsed, _ = run_measured("segment", f"source/{name}", cwd=folder)
     assert status == 0, stderr
     assert elapsed < QUICK_S
+
+
+# --- Long letters with quadratic corners: linear now -----------------------------------
+
+BIG_S = 8.0  # a long letter read and written whole, on a busy machine
+
+
+def test_fifty_thousand_paragraphs_without_signatories_are_refused_quickly(tmp_path):
+    """Looking for names after "Signed," copied the rest of the letter at every paragraph (before: ~25 s)."""
+    data = ("Dear All,\n\n" + "We write.\n\n" * 50_000).encode()
+    folder = project(tmp_path, "letter.txt", data)
+    status, stderr, elapsed, _ = run_measured("segment", "source/letter.txt", cwd=folder)
+    assert status == 1 and "no numbered signatory list" in stderr, stderr[-300:]
+    assert elapsed < BIG_S, f"{elapsed:.1f} s"
+
+
+def test_a_name_signed_twenty_thousand_times_makes_one_entry_quickly(tmp_path):
+    """Babel's merge of a repeated message copies its locations each time (before: about a minute)."""
+    lines = "- Ann Bee – Chair\n" * 20_000
+    folder = project(tmp_path, "letter.txt", f"Dear All,\n\nWe write.\n\n{lines}".encode())
+    status, stderr, elapsed, _ = run_measured("pot", "source/letter.txt", cwd=folder)
+    assert status == 0, stderr[-300:]
+    assert elapsed < BIG_S, f"{elapsed:.1f} s"
+    template = (folder / "translations" / "letter" / "letter.pot").read_text()
+    assert template.count('msgid "Ann Bee"') == 1
+    assert "source/letter.txt:20004" in template  # the last signatory's line among the places
