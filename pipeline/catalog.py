@@ -148,17 +148,19 @@ def build_template(doc: Document, source_ref: str | None = None) -> Catalog:
         creation_date=_build_date(),
         fuzzy=True,
     )
+    # A repeated sentence is one entry with all its places, gathered here: Babel's own
+    # merge copies the entry's locations on every repeat (20,000 repeats: a minute).
+    places: dict[tuple, tuple[dict, dict]] = {}
     for unit in document_units(doc):
-        message = Message(
-            unit.text,
-            locations=[(source_ref, unit.line)],
-            auto_comments=[unit.comment],
-            context=unit.context,
-        )
+        locations, comments = places.setdefault((unit.text, unit.context), ({}, {}))
+        locations[(source_ref, unit.line)] = None
+        comments[unit.comment] = None
+    for (text, context), (locations, comments) in places.items():
+        message = Message(text, locations=list(locations), auto_comments=list(comments), context=context)
         # Babel flags text that looks like "%s" as python-format; a letter is
         # not a format string ("50% of"), and msgfmt would then check it as one.
         message.flags.discard("python-format")
-        catalog[unit.text] = message
+        catalog[text] = message
     return catalog
 
 

@@ -54,8 +54,14 @@ def cache_key(path: str | os.PathLike, reader: str, data: bytes) -> str:
 
 def cached_document(name: str, key: str) -> Document | None:
     """The cached Document of this letter name, if its key is ``key``."""
+    # The key is the file's first field (store_document): compared before the rest is read,
+    # so a stale cache of another letter, however large, costs one short read.
+    prefix = json.dumps({"key": key})[:-1].encode()
     try:
-        stored = json.loads((CACHE / f"{name}.json").read_bytes())
+        with open(CACHE / f"{name}.json", "rb") as handle:
+            if handle.read(len(prefix)) != prefix:
+                return None
+            stored = json.loads(prefix + handle.read())
         if stored.get("key") != key:
             return None
         return _decode(stored["document"])

@@ -156,13 +156,54 @@ def _single_quotes(text: str, start: str, end: str) -> str:
     return text.replace("'", "’")
 
 
+# What typography never touches: a code span (`…`), a link's address and title
+# ("](https://… "title")", CommonMark's link destination, one level of parentheses),
+# and a bare URL (its last character not a sentence's punctuation or closing mark).
+PROTECTED = re.compile(
+    r"(?<!\\)(`+)(?!`).+?(?<!`)\1(?!`)"
+    r"|\]\((?:<[^<>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*)"
+    r"(?:\s+(?:\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\)))?\s*\)"
+    r"|(?<![\w/])(?:https?://|mailto:|www\.)[^\s<>\"`]*[^\s<>\"`'.,;:!?)\]}»”’]",
+    re.S,
+)
+
+
+def _protect(text: str) -> tuple[str, str, list[str]]:
+    """``text`` with each PROTECTED span as one placeholder character; the character and the spans."""
+    if not any(mark in text for mark in ("`", "](", "://", "mailto:", "www.")):
+        return text, "", []
+    spans: list[str] = []
+    mark = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)  # private use
+
+    def hold(match: re.Match[str]) -> str:
+        spans.append(match[0])
+        return mark
+
+    return PROTECTED.sub(hold, text), mark, spans
+
+
+def _restore(text: str, mark: str, spans: list[str]) -> str:
+    if not spans:
+        return text
+    pieces = text.split(mark)
+    return pieces[0] + "".join(span + piece for span, piece in zip(spans, pieces[1:], strict=True))
+
+
 def typeset(text: str, lang: str) -> str:
     """Apply the language's typographic conventions to one segment.
 
     Only the rendered text changes (the catalog keeps what the translator
     typed): quotation marks, apostrophes, and no-break spaces where a line
-    must not break (:func:`no_break_spaces`).
+    must not break (:func:`no_break_spaces`). Code spans, link addresses and
+    titles, and bare URLs are kept byte for byte: each stands in the text as
+    one placeholder character while the rules run, so a quotation mark next
+    to a link still sees a word there.
     """
+    text, mark, spans = _protect(text)
+    return _restore(_typeset(text, lang), mark, spans)
+
+
+def _typeset(text: str, lang: str) -> str:
     base = lang.split("_")[0].split("-")[0]
     start, end, alt_start, alt_end = quotes = quotes_for(lang)
     text = _requote(text, quotes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,20 @@ def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
     letter = tmp_path / "letter.txt"
     shutil.copy(ROOT / "source/letter.txt", letter)
     assert load_document(letter).blocks
+
+
+def test_a_stale_cache_is_not_read_past_its_key(cache, tmp_path):
+    """A stale cache of another version of the letter (a 300 MB one, from a bomb) costs one short read."""
+    letter = tmp_path / "letter.txt"
+    shutil.copy(ROOT / "source/letter.txt", letter)
+    load_document(letter)
+    cached = cache / "letter.json"
+    stale = cached.read_bytes().replace(b'{"key": "', b'{"key": "0', 1)
+    cached.write_bytes(stale + b" " * 50_000_000)  # still valid JSON: whitespace after the object
+    tracemalloc.start()
+    try:
+        assert document_cache.cached_document("letter", "f" * 64) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000

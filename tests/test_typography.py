@@ -128,3 +128,29 @@ def test_numbers_and_dates_through_babel():
     assert format_date(date, "ru") == "9 февраля 2026\u202fг."
     assert format_date(date, "pt-BR") == "9 de fevereiro de 2026"
     assert format_date(date, "pl") == "9 lutego 2026"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_typography_never_touches_link_addresses_titles_code_or_urls(lang):
+    """The text is typeset; a link's href and title, a code span and a bare URL stay byte for byte
+    (before: Hitchhiker's -> Hitchhiker%E2%80%99s in the href, " -> « in French titles and code)."""
+    from lxml import html
+
+    from pipeline.readers.markup import render_inline
+
+    href = "https://example.org/Hitchhiker's_Guide"
+    segment = (
+        f'He said "read [the Hitchhiker\'s guide]({href} "a \\"title\\"") and `don\'t "panic"`": '
+        "see https://example.org/it's-here?x=1 now."
+    )
+    typeset_html = str(render_inline(typeset(segment, lang)))
+    tree = html.fragment_fromstring(typeset_html, create_parent="p")
+    link, code = tree.find("a"), tree.find("code")
+    assert link.get("href") == href
+    assert link.get("title") == 'a "title"'
+    assert code.text == 'don\'t "panic"'
+    assert "https://example.org/it's-here?x=1" in tree.text_content()
+    assert link.text == "the Hitchhiker’s guide"  # the link's text is still typeset
+    opening, closing = ("“", "”") if lang == "en" else ("«\u00a0", "\u00a0»")
+    assert tree.text_content().startswith(f"He said {opening}read the Hitchhiker’s guide")
+    assert closing in tree.text_content()

@@ -22,6 +22,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import PipelineError
+from .limits import HTML_MAX_ATTRIBUTES, HTML_MAX_DEPTH
 from .markup import escape
 from .raw import Meta, Raw, dropped_notice, list_item
 
@@ -89,6 +90,9 @@ BLOCKS = {
     "legend",
 }
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")  # an XHTML page's; lxml refuses it in a str
+START_TAG = re.compile(r"<[A-Za-z][^>]*>")
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u2028\u2029\u0085]+")
 
 
@@ -174,8 +178,8 @@ class Walker:
             self.container(element)
             self.quote -= 1
         elif tag in ("ul", "ol"):
-            start = element.get("start", "1")
-            counter = [int(start) if start.isdigit() else 1] if tag == "ol" else None
+            start = element.get("start", "1").strip()
+            counter = [int(start) if re.fullmatch(r"[0-9]{1,9}", start) else 1] if tag == "ol" else None
             for child in element:
                 if _tag(child) == "li":
                     self.item(child, counter)
@@ -279,6 +283,23 @@ def main_content(root):
     return root
 
 
+def _check_attributes(path, text: str) -> None:
+    """Refuse a tag with more than HTML_MAX_ATTRIBUTES attributes before parsing.
+
+    libxml2 checks each attribute against the ones before it: 100,000 attributes
+    on one tag (600 kB) take it minutes. No tool writes even a hundred.
+    """
+    for match in START_TAG.finditer(text):
+        tag = match.group(0)
+        if tag.count(" ") + tag.count("\n") + tag.count("\t") <= HTML_MAX_ATTRIBUTES:
+            continue  # cheap bound first: an attribute needs a space before it
+        if len(QUOTED.sub("", tag).split()) - 1 > HTML_MAX_ATTRIBUTES:
+            line = text.count("\n", 0, match.start()) + 1
+            raise PipelineError(
+                path, f"a tag with more than {HTML_MAX_ATTRIBUTES} attributes; not a letter?", line
+            )
+
+
 def read_html(path, text: str) -> tuple[list[Raw], Meta]:
     from .markdown import TEMPLATE_TAG
 
@@ -288,10 +309,21 @@ def read_html(path, text: str) -> tuple[list[Raw], Meta]:
         lines = [text.count("\n", 0, m.start()) + 1 for m in found]
         notices += dropped_notice(path, "template tag", lines, found[0].group(0) if found else "")
         text = TEMPLATE_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text = XML_DECLARATION.sub("", text)
+    _check_attributes(path, text)
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(path, f"not an HTML page: {exc}") from None
+    for error in parser.error_log:
+        # libxml2 stops building the tree at a resource limit and says so only in its log:
+        # what lies deeper would be dropped without a word.
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            reason = error.message.split(",")[0]
+            if "depth" in reason:
+                reason = f"elements nested deeper than {HTML_MAX_DEPTH} (the HTML parser's limit)"
+            raise PipelineError(path, f"cannot read this page: {reason}", error.line or None)
     for comment in root.xpath("//comment()"):
         if comment.getparent() is not None:
             comment.getparent().remove(comment)

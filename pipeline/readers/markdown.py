@@ -17,6 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from ..errors import PipelineError
+from .limits import FRONT_MATTER_MAX_BYTES, FRONT_MATTER_MAX_DEPTH
 from .markup import escape
 from .raw import Meta, Raw, dropped_notice
 
@@ -24,14 +25,48 @@ TEMPLATE_TAG = re.compile(r"\{%-?.*?-?%\}|\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)\s*$")
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader without aliases, and with a nesting limit.
+
+    SafeLoader still expands aliases: nine anchors of nine aliases each (a
+    "billion laughs" of 500 bytes) make 9**9 strings, gigabytes and minutes.
+    Front matter needs neither aliases nor merge keys, so any alias is refused
+    as it is met, before anything is built; and PyYAML recurses once per level
+    of nesting, so a deep ``[[[[…]]]]`` is refused before Python's stack runs out.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > FRONT_MATTER_MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                problem = f"nested more than {FRONT_MATTER_MAX_DEPTH} levels deep"
+                raise yaml.composer.ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # date 2026-02-30, an int of 5,000 digits
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(node.value)[:40]!r}: {exc}", node.start_mark
+            ) from None
+
+
 def front_matter(path, lines: list[str]) -> tuple[dict, int]:
     """The YAML front matter (``---`` … ``---`` at the top) and how many lines it takes."""
     if not lines or lines[0].strip() != "---":
         return {}, 0
+    size = 0
     for index in range(1, len(lines)):
         if FRONT_MATTER_END.match(lines[index]):
             try:
-                data = yaml.safe_load("\n".join(lines[1:index])) or {}
+                data = yaml.load("\n".join(lines[1:index]), Loader=FrontMatterLoader) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = mark.line + 2 if mark is not None else 1
@@ -40,6 +75,11 @@ def front_matter(path, lines: list[str]) -> tuple[dict, int]:
             if not isinstance(data, dict):
                 raise PipelineError(path, "front matter is not a mapping of keys to values", 2)
             return data, index + 1
+        size += len(lines[index].encode("utf-8", "surrogatepass")) + 1
+        if size > FRONT_MATTER_MAX_BYTES:
+            raise PipelineError(
+                path, f"front matter longer than {FRONT_MATTER_MAX_BYTES} bytes; is it closed with ---?", 1
+            )
     raise PipelineError(path, "front matter opened with --- but never closed", 1)
 
 

@@ -147,15 +147,16 @@ class SignatoryRules:
             raw = raws[index]
             if raw.kind not in ("para", "heading"):
                 break
+            after = raws[index + 1]  # the blocks after it are names: checked once each, from the end
+            if not (after.kind == "para" and self.name_lines(after)):
+                break  # every earlier start would have this one among its names
             text = raw.text
-            rest = raws[index + 1 :]
-            if not all(r.kind == "para" and self.name_lines(r) for r in rest):
-                continue
             cue = bool(SIGN_CUE.match(text)) and len(raw.lines) == 1
             closing = _is_short_line(text, ",") and len(raw.lines) == 1
-            names = sum(len(r.lines) for r in rest) if len(rest) == 1 else len(rest)
+            count = len(raws) - index - 1
+            names = len(after.lines) if count == 1 else count
             if cue or (closing and names >= 3):
-                return rest, cue
+                return raws[index + 1 :], cue
             if not cue:
                 continue
         raise PipelineError(
