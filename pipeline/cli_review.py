@@ -104,5 +104,5 @@ def cmd_memory(args: argparse.Namespace) -> int:
         units = all_units(conn)
     finally:
         conn.close()
-    print(f"{export_memory(units, args.output)}: {len(units)} reviewed pairs (TMX 1.4)")
+    print(f"{export_memory(units, args.output, args.translations)}: {len(units)} reviewed pairs (TMX 1.4)")
     return 0
