@@ -141,3 +141,16 @@ def test_memory_export_of_a_pair_xml_cannot_hold_is_one_line(base, tmp_path):
     line = one_line(run_cli("memory", cwd=root))
     assert line.startswith(f"{Path('translations/letter/fr.po')}: error:") and "U+001B" in line
     assert not (root / "output" / "memory.tmx").exists()
+
+
+def test_a_template_with_a_plural_entry_is_merged(base, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(base, root)
+    pot = root / "translations" / "letter" / "letter.pot"
+    pot.write_bytes(
+        pot.read_bytes() + b'\nmsgid "one letter"\nmsgid_plural "%d letters"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+    )
+    result = run_cli("po", "source/letter.txt", "--langs", "fr", cwd=root)
+    assert result.returncode == 0, result.stderr
+    entry = read_catalog(root / "translations" / "letter" / "fr.po").get("one letter")
+    assert entry is not None and entry.id == ("one letter", "%d letters")
