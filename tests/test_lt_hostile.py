@@ -337,3 +337,12 @@ def test_random_hostile_servers(tmp_path, letter, seed, monkeypatch):
     rng = random.Random(seed)
     behaviours = rng.sample(BEHAVIOURS, rng.randint(1, 4))
     run_case(tmp_path, letter, seed, behaviours, monkeypatch)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e999"])
+def test_a_timeout_that_is_no_deadline_is_refused(tmp_path, value):
+    from pipeline.engines import load_settings
+
+    env = {"MT_ENGINE": "libretranslate", "LT_URL": "http://127.0.0.1:1", "LT_TIMEOUT": value}
+    with pytest.raises(PipelineError, match="LT_TIMEOUT must be a positive number"):
+        load_settings(env, tmp_path)
