@@ -179,7 +179,9 @@ def message_state(message: Message) -> str:
 
 
 def _key(message: Message):
-    return (message.id, message.context) if message.context is not None else message.id
+    """Babel's key of an entry: its msgid (a plural's singular), with the msgctxt if it has one."""
+    msgid = message.id[0] if isinstance(message.id, list | tuple) else message.id
+    return (msgid, message.context) if message.context is not None else msgid
 
 
 def new_catalog(template: Catalog, locale: Locale) -> Catalog:

@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
 from .errors import PipelineError
-from .po_checks import check_plural_forms, check_translation
+from .po_checks import check_plural_forms, check_plural_header, check_translation
 from .po_scan import _reference, _unescape, scan_catalog
 from .po_writer import VOLATILE_HEADERS, _has_text, catalog_bytes, write_catalog
 from .settle import read_settled
@@ -195,6 +195,10 @@ def parse_catalog(data: bytes, path: Path, locale: Locale | str | None = None) -
         raise PipelineError(path, "not UTF-8 text; PO files here are UTF-8", line) from exc
     if text.startswith("\ufeff"):
         raise PipelineError(path, "starts with a byte-order mark, which GNU gettext rejects", 1)
+    if "\0" in text:  # GNU gettext cuts a string at a NUL; this is no text file
+        raise PipelineError(
+            path, "a NUL character; PO files are text", text.count("\n", 0, text.index("\0")) + 1
+        )
     fast = scan_catalog(text, path, locale)  # canonical files, in C; None: read them strictly
     return fast if fast is not None else strict_catalog(text, path, locale)
 
@@ -232,6 +236,9 @@ def strict_catalog(text: str, path: Path, locale: Locale | str | None = None) ->
         if msgid == "" and context is None and not entry.obsolete and not header_done:
             header_done = True
             _check_header(path, entry, string)
+            pieces = zip(entry.fields["msgstr"], entry.lines["msgstr"], strict=True)
+            line = next((n for p, n in pieces if p.lower().startswith("plural-forms:")), entry.line)
+            check_plural_header(path, string, line)
             try:
                 catalog[""] = message
             except (ValueError, LookupError, TypeError, UnknownLocaleError) as exc:

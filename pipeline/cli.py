@@ -125,6 +125,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .models import installed_package
+    from .terminal import unescaped
     from .translate import journal_path, missing_model_message, translate_catalog
 
     doc, catalogs = existing_catalogs(args)
@@ -144,7 +145,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
         def progress(done: int, total: int, lang=lang) -> None:
             nonlocal bar
             if bar is None:
-                bar = tqdm(total=total, desc=f"translate {lang}", unit="seg", leave=True)
+                bar = tqdm(
+                    total=total, desc=f"translate {lang}", unit="seg", leave=True, file=unescaped(sys.stderr)
+                )
             bar.update(1)
 
         try:
@@ -168,6 +171,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
             parts.append(f"model {report.loaded_model}")
         if report.flagged:
             parts.append(f"{report.flagged} flagged: numbers differ")
+        if report.rejected:
+            parts.append(f"{report.rejected} drafts rejected (their 'MT check' comments say why)")
         print(f"{path}: {'; '.join(report.notes) if report.notes else ', '.join(parts)}")
     if missing and not args.if_available:
         return 1
@@ -253,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .terminal import install
+
+    install()  # controls in what is printed (a msgstr, a server's answer) become visible escapes
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

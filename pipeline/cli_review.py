@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .catalog import (
     catalog_paths,
-    read_catalog,
 )
 from .cli_common import existing_catalogs, langs_arg
 from .errors import PipelineError
@@ -131,5 +130,5 @@ def cmd_memory(args: argparse.Namespace) -> int:
         units = all_units(conn)
     finally:
         conn.close()
-    print(f"{export_memory(units, args.output)}: {len(units)} reviewed pairs (TMX 1.4)")
+    print(f"{export_memory(units, args.output, args.translations)}: {len(units)} reviewed pairs (TMX 1.4)")
     return 0

@@ -9,7 +9,8 @@ The cache is derived data (``output/.cache/documents/``, safe to delete),
 one file per letter name. It is used only when its key matches: the
 letter's bytes and path, the reader (by extension, forced or LETTER_FORMAT),
 DATE, the pipeline's code and the installed code of
-the parsing libraries. It holds JSON, never pickle: loading it runs no code.
+the parsing libraries. It holds JSON, never pickle: loading it runs no code, and every field is
+type-checked as it is read (a wrong one is a cache miss).
 A cache that cannot be read or written is ignored.
 """
 
@@ -118,29 +119,49 @@ def _encode(doc: Document) -> dict:
     }
 
 
+def _typed(value, *types):
+    """``value`` if it is one of ``types``, else a TypeError: a cache file is checked as it is read."""
+    if type(value) not in types:
+        raise TypeError(f"cached {type(value).__name__}, expected {'/'.join(t.__name__ for t in types)}")
+    return value
+
+
+def _decode_segment(data) -> Segment:
+    text, line = _typed(data, list)
+    return Segment(_typed(text, str), _typed(line, int))
+
+
 def _decode(data: dict) -> Document:
+    """The Document of a cache file, every field type-checked (a wrong one is a cache miss)."""
     blocks = []
-    for block in data["blocks"]:
-        if "signatory" in block:
-            number, name, title = block["signatory"]
+    for block in _typed(_typed(data, dict)["blocks"], list):
+        if "signatory" in _typed(block, dict):
+            number, name, title = _typed(block["signatory"], list)
             blocks.append(
                 Signatory(
-                    number,
-                    Segment(*name),
-                    None if title is None else Segment(*title),
-                    entity=block["entity"],
-                    section=block["section"],
+                    _typed(number, int, type(None)),
+                    _decode_segment(name),
+                    None if title is None else _decode_segment(title),
+                    entity=_typed(block["entity"], str),
+                    section=_typed(block["section"], str, type(None)),
                 )
             )
         else:
-            sentences = tuple(Segment(*s) for s in block["sentences"])
-            blocks.append(TextBlock(block["kind"], sentences, marker=block["marker"], level=block["level"]))
-    date = data["date"]
+            sentences = tuple(_decode_segment(s) for s in _typed(block["sentences"], list))
+            blocks.append(
+                TextBlock(
+                    _typed(block["kind"], str),
+                    sentences,
+                    marker=_typed(block["marker"], str, type(None)),
+                    level=_typed(block["level"], int),
+                )
+            )
+    date = _typed(data["date"], str, type(None))
     return Document(
-        source=data["source"],
+        source=_typed(data["source"], str),
         date=datetime.date.fromisoformat(date) if date else None,
         blocks=tuple(blocks),
-        markup=data["markup"],
-        notices=tuple(data["notices"]),
-        format=data["format"],
+        markup=_typed(data["markup"], bool),
+        notices=tuple(_typed(n, str) for n in _typed(data["notices"], list)),
+        format=_typed(data["format"], str),
     )

@@ -190,14 +190,16 @@ def _cmap(path: str, index: int, size: int, mtime_ns: int) -> frozenset[int]:
 
     Parsing a CJK face's cmap (45,000 characters) takes fontTools about 0.3 s;
     the cached array loads in a few milliseconds. The cache is derived data
-    (output/.cache/cmaps), safe to delete; an unwritable one is simply skipped.
+    (output/.cache/cmaps), safe to delete, and only read as an array of code points
+    (anything else is parsed again); an unwritable one is simply skipped.
     """
     key = hashlib.sha256(f"{path}\0{index}\0{size}\0{mtime_ns}".encode()).hexdigest()[:24]
     cached = CMAP_CACHE / f"{key}.u32"
     with contextlib.suppress(OSError, ValueError):
         codes = array("I")
         codes.frombytes(cached.read_bytes())
-        return frozenset(codes)
+        if max(codes, default=0) <= 0x10FFFF:  # code points, else parsed again
+            return frozenset(codes)
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:

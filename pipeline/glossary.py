@@ -13,6 +13,7 @@ machine translation (like numbers).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,18 +64,25 @@ def read_csv(path: Path) -> list[Term]:
         raise PipelineError(path, "not UTF-8 text") from exc
     except OSError as exc:
         raise PipelineError(path, f"cannot read: {exc.strerror or exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip() for f in reader.fieldnames or []]
-    if "term" not in fields:
-        raise PipelineError(path, "no 'term' column (columns: term, <lang>..., note, <lang>_forbidden)", 1)
-    terms = []
+    # strict: a quote never closed is an error, not the rest of the file read as one field
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # line the row being read starts on
     try:
-        for row in reader:
-            row = {(k or "").strip(): (v or "") for k, v in row.items() if k is not None}
+        fields = [f.strip() for f in next(rows, [])]
+        if "term" not in fields:
+            raise PipelineError(
+                path, "no 'term' column (columns: term, <lang>..., note, <lang>_forbidden)", 1
+            )
+        terms = []
+        while True:
+            start = rows.line_num + 1
+            if (record := next(rows, None)) is None:
+                break
+            row = dict(zip(fields, record, strict=False))  # columns past the header's are ignored
             if not any(value.strip() for value in row.values()):
                 continue
             if not row.get("term", "").strip():
-                raise PipelineError(path, "empty term", reader.line_num)
+                raise PipelineError(path, "empty term", start)
             forms = {
                 k: _split(v) for k, v in row.items() if k not in ("term", "note") and "_forbidden" not in k
             }
@@ -90,7 +98,8 @@ def read_csv(path: Path) -> list[Term]:
                 )
             )
     except csv.Error as exc:
-        raise PipelineError(path, f"CSV error: {exc}", reader.line_num) from exc
+        why = "a quote opened here is never closed" if "end of data" in str(exc) else str(exc)
+        raise PipelineError(path, f"CSV error: {why}", start) from None
     return terms
 
 
@@ -101,7 +110,8 @@ def read_tbx(path: Path) -> list[Term]:
     try:
         store = tbxfile.parsefile(str(path))
     except Exception as exc:  # lxml's and the toolkit's parse errors share no base class
-        raise PipelineError(path, f"unreadable TBX: {exc}") from exc
+        line = getattr(exc, "lineno", None)
+        raise PipelineError(path, f"unreadable TBX: {exc}", line if isinstance(line, int) else None) from None
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     terms = []
     for unit in store.units:
@@ -109,7 +119,12 @@ def read_tbx(path: Path) -> list[Term]:
         for element in unit.xmlelement.iter():
             if isinstance(element.tag, str) and element.tag.endswith("langSet"):
                 lang = (element.get(xml_lang) or "").replace("-", "_")
-                words = [t.text.strip() for t in element.iter() if str(t.tag).endswith("term") and t.text]
+                words = []
+                for term in element.iter():
+                    if isinstance(term.tag, str) and term.tag.split("}")[-1] == "term":
+                        if not (term.text or "").strip():  # it would match everywhere
+                            raise PipelineError(path, "empty term", term.sourceline)
+                        words.append(term.text.strip())
                 forms.setdefault(lang, []).extend(words)
         english = next((v for k, v in forms.items() if k.split("_")[0] == "en" and v), None)
         if english:

@@ -35,7 +35,7 @@ NEAR_CUTOFF = 75  # percent, rapidfuzz fuzz.ratio on lower-cased text
 CANDIDATES = 32  # entries sharing most rare words that are scored per query
 RARE_WORDS = 6  # the query's rarest words used to find candidates
 TMX_FOLDER = "memory"  # translations/memory/*.tmx
-SCHEMA = 1
+SCHEMA = 2  # of the tables below (2: STRICT)
 
 
 @dataclass(frozen=True)
@@ -96,23 +96,40 @@ def default_db(translations: Path) -> Path:
     return Path(translations).resolve().parent / "output" / ".cache" / "memory.sqlite"
 
 
+# STRICT tables: SQLite itself refuses a value of another type.
+TABLES = """
+CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT) STRICT;
+CREATE TABLE units (file TEXT, role TEXT, source TEXT, target TEXT, lang TEXT,
+                    primary_lang TEXT, letter TEXT, reviewer TEXT, date TEXT) STRICT;
+CREATE INDEX units_file ON units(file);
+CREATE INDEX units_lang ON units(primary_lang);
+"""
+
+
+@functools.cache
+def _expected_schema() -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.executescript(TABLES)
+        return _schema(conn)
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple]:
+    return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
 def _connect(db: Path) -> sqlite3.Connection:
+    """The index, holding exactly the tables above (no trigger or view of a planted file)."""
     db = write_target(db)  # SQLite follows links: not one out of the project
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db, timeout=60, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")  # the file's schema may not call functions
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA:
-        conn.executescript(
-            """
-            DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS units;
-            CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
-            CREATE TABLE units (file TEXT, role TEXT, source TEXT, target TEXT, lang TEXT,
-                                primary_lang TEXT, letter TEXT, reviewer TEXT, date TEXT);
-            CREATE INDEX units_file ON units(file);
-            CREATE INDEX units_lang ON units(primary_lang);
-            """
-        )
+        conn.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS units;" + TABLES)
         conn.execute(f"PRAGMA user_version = {SCHEMA}")
+    if _schema(conn) != _expected_schema():
+        conn.close()
+        raise sqlite3.DatabaseError(f"{db}: not the memory's schema")  # rebuilt by open_memory
     return conn
 
 
@@ -237,7 +254,8 @@ def all_units(
     if clauses:
         query += " WHERE " + " AND ".join(clauses)
     query += " ORDER BY date DESC, letter, rowid"
-    return [Unit(*row) for row in conn.execute(query, params)]
+    # Derived data checked as it is read: a row that is not all text is not the memory's.
+    return [Unit(*row) for row in conn.execute(query, params) if all(type(v) is str for v in row)]
 
 
 BYTE_WORD = re.compile(rb"[0-9A-Za-z\x80-\xff]+")  # what word_hashes counts as a word

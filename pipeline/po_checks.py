@@ -9,6 +9,7 @@ formats or newlines, as msgfmt does not check it.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -110,3 +111,137 @@ def _check_c_format(path: Path, ids: list[str], strings: list[str], line: int) -
         if len(ids) == 1 and set(wanted) != set(got):
             missing = min(set(wanted) - set(got))
             raise PipelineError(path, f"c-format: argument {missing} of msgid is missing from msgstr", line)
+
+
+# --- the Plural-Forms header ---------------------------------------------------------------------
+# Hand-written: Babel reads nplurals and keeps the plural expression as text, unchecked, and
+# Python's gettext.c2py accepts what GNU's plural.y refuses (unary minus, hex numbers). This is
+# plural.y's grammar, evaluated as msgfmt -c does (unsigned long, n = 0…1000).
+_PLURAL_TOKEN = re.compile(r"[ \t\n]*(?:(\d+)|(n)|(\|\||&&|==|!=|<=|>=|[-+*/%<>!?:()]))")
+_ULONG = 2**64
+_BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
+
+
+class _PluralError(ValueError):
+    pass
+
+
+def _plural_tokens(expression: str) -> list[str]:
+    tokens, pos = [], 0
+    while expression[pos:].strip(" \t\n"):
+        match = _PLURAL_TOKEN.match(expression, pos)
+        if match is None:
+            raise _PluralError("invalid plural expression")
+        tokens.append(match.group(match.lastindex))
+        pos = match.end()
+    return tokens
+
+
+def _parse_plural(tokens: list[str]):
+    """plural.y's expression as nested tuples: ("?", c, a, b), (op, a, b), ("!", a), "n", int."""
+    pos = 0
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise _PluralError("invalid plural expression")
+        pos += 1
+        return tokens[pos - 1]
+
+    def ternary():
+        condition = binary(0)
+        if peek() != "?":
+            return condition
+        take()
+        then = ternary()
+        if take() != ":":
+            raise _PluralError("invalid plural expression")
+        return ("?", condition, then, ternary())
+
+    def binary(level: int):
+        if level == len(_BINARY):
+            return unary()
+        left = binary(level + 1)
+        while peek() in _BINARY[level]:
+            left = (take(), left, binary(level + 1))
+        return left
+
+    def unary():
+        token = take()
+        if token == "!":
+            return ("!", unary())
+        if token == "(":
+            inner = ternary()
+            if take() != ")":
+                raise _PluralError("invalid plural expression")
+            return inner
+        if token == "n":
+            return "n"
+        if token.isdigit():
+            return int(token) % _ULONG
+        raise _PluralError("invalid plural expression")
+
+    tree = ternary()
+    if pos != len(tokens):
+        raise _PluralError("invalid plural expression")
+    return tree
+
+
+def _evaluate(tree, n: int) -> int:
+    if tree == "n":
+        return n
+    if isinstance(tree, int):
+        return tree
+    op = tree[0]
+    if op == "?":
+        return _evaluate(tree[2] if _evaluate(tree[1], n) else tree[3], n)
+    if op == "!":
+        return int(not _evaluate(tree[1], n))
+    if op == "||":
+        return int(bool(_evaluate(tree[1], n)) or bool(_evaluate(tree[2], n)))
+    if op == "&&":
+        return int(bool(_evaluate(tree[1], n)) and bool(_evaluate(tree[2], n)))
+    a, b = _evaluate(tree[1], n), _evaluate(tree[2], n)
+    if op in ("/", "%"):
+        if b == 0:
+            raise _PluralError("plural expression can produce division by zero")
+        return a // b if op == "/" else a % b
+    arithmetic = {"+": a + b, "-": a - b, "*": a * b}
+    if op in arithmetic:
+        return arithmetic[op] % _ULONG
+    return int({"==": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op])
+
+
+@functools.cache
+def plural_problem(value: str) -> str | None:
+    """What ``msgfmt -c`` says of a Plural-Forms value (``nplurals=N; plural=EXPR;``), or None."""
+    nplurals, plural = value.find("nplurals="), value.find("plural=")  # as GNU's strstr() finds them
+    if nplurals < 0 or plural < 0:
+        return None  # msgfmt minds only in a catalog with plural entries; Babel then assumes n != 1
+    count = re.match(r"\s*(\d+)", value[nplurals + 9 :])
+    if count is None:
+        return "invalid nplurals value in the Plural-Forms header"
+    try:
+        tree = _parse_plural(_plural_tokens(value[plural + 7 :].split(";")[0]))
+        wanted = int(count.group(1))
+        too_large = next((v for v in (_evaluate(tree, n) for n in range(1001)) if v >= wanted), None)
+    except _PluralError as exc:
+        return f"{exc} in the Plural-Forms header"
+    except RecursionError:
+        return "invalid plural expression in the Plural-Forms header (nested too deeply)"
+    if too_large is not None:
+        return f"nplurals = {wanted} but the plural expression can produce values as large as {too_large}"
+    return None
+
+
+def check_plural_header(path: Path, header: str, line: int) -> None:
+    """A header's Plural-Forms, checked as ``msgfmt -c`` checks it; an error names its line."""
+    for field in header.split("\n"):
+        name, _, value = field.partition(":")
+        if name.strip().lower() == "plural-forms":
+            problem = plural_problem(value.strip())
+            if problem:
+                raise PipelineError(path, problem, line)

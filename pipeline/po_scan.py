@@ -79,6 +79,10 @@ def _unescape(piece: str, path: Path, line: int) -> str:
         else:
             out.append(int(octal, 8) & 0xFF if octal else int(hexa, 16) & 0xFF)
     out += piece[pos:].encode("utf-8")
+    if 0 in out:  # GNU gettext silently cuts the string there; writing it back makes the file binary
+        raise PipelineError(
+            path, "a NUL character (\\0) in a string; GNU gettext cuts the string there", line
+        )
     try:
         return out.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -165,7 +169,7 @@ def scan_catalog(text: str, path: Path, locale) -> Catalog | None:
 
 
 def _scan(text: str, path: Path, locale) -> Catalog | None:
-    from .po_checks import check_translation
+    from .po_checks import check_plural_header, check_translation
 
     try:
         catalog = Catalog(locale=locale, charset="utf-8")
@@ -226,6 +230,7 @@ def _scan(text: str, path: Path, locale) -> Catalog | None:
             charset = _CHARSET.search(string)
             if charset is not None and charset.group(1).lower() not in UTF8_NAMES:
                 raise _GiveUp
+            check_plural_header(path, string, msgid_line)  # an error: the strict reader reports it
             try:
                 catalog[""] = message
             except Exception:  # the strict reader reports an invalid header

@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import PipelineError
 from .fileio import atomic_write
 from .memory import Unit, memory_role, norm_lang
+from .unichars import NOT_XML, char_name
 
 SOURCE_LANG = "en"
 PROPS = ("x-role", "x-letter", "x-reviewer", "x-date")
@@ -66,13 +67,27 @@ def read_tmx(path: Path) -> list[Unit]:
     return units
 
 
-def tmx_bytes(units: list[Unit]) -> bytes:
+def _unit_file(unit: Unit, translations: Path) -> Path:
+    """The file a memory unit came from: a letter's catalog or a TMX of translations/memory/."""
+    if unit.letter.startswith("tmx:"):
+        return translations / "memory" / unit.letter.removeprefix("tmx:")
+    return translations / unit.letter / f"{unit.lang}.po"
+
+
+def tmx_bytes(units: list[Unit], translations: Path = Path("translations")) -> bytes:
     """A TMX 1.4 document of the memory's units, one ``<tu>`` per pair, provenance as props."""
     from lxml import etree
     from translate.storage.tmx import tmxfile
 
     store = tmxfile(sourcelanguage=SOURCE_LANG)
     for unit in units:
+        found = sorted({c for text in (unit.source, unit.target, unit.role) for c in NOT_XML.findall(text)})
+        if found:  # lxml refuses them: one line naming where the pair came from
+            raise PipelineError(
+                _unit_file(unit, Path(translations)),
+                f"{unit.source[:40]!r} holds {', '.join(map(char_name, found))}, which TMX cannot hold: "
+                "remove it (`make check` flags it [control])",
+            )
         store.addtranslation(unit.source, SOURCE_LANG, unit.target, unit.lang.replace("_", "-"))
         element = store.units[-1].xmlelement
         values = (unit.role, unit.letter, unit.reviewer, unit.date)
@@ -83,6 +98,6 @@ def tmx_bytes(units: list[Unit]) -> bytes:
     return bytes(store)
 
 
-def export_memory(units: list[Unit], target: Path) -> Path:
-    atomic_write(Path(target), tmx_bytes(units))
+def export_memory(units: list[Unit], target: Path, translations: Path = Path("translations")) -> Path:
+    atomic_write(Path(target), tmx_bytes(units, translations))
     return Path(target)

@@ -32,6 +32,7 @@ from .errors import PipelineError
 from .fileio import fsync_dir, open_append, write_target
 from .glossary import load_glossary, mask_terms, unmask_terms
 from .locks import CatalogFile, catalog_lock, save_catalog
+from .mt_drafts import draft_problem
 from .translit import name_draft, names_origin
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -65,6 +66,7 @@ class Report:
     translated: int = 0
     names: int = 0
     flagged: int = 0
+    rejected: int = 0  # drafts not written (mt_drafts.py): the entries stay untranslated
     resumed: int = 0  # drafts taken from the journal of an interrupted run
     missing_model: bool = False
     loaded_model: str | None = None
@@ -407,11 +409,17 @@ def _apply_texts(job: Job, texts: list[str], provenance: str, report: Report) ->
     text, same_numbers = unmask_numbers(texts[0], job.numbers)
     text, same_terms = unmask_terms(text, job.terms)
     message = job.message
+    problem = draft_problem(str(message.id), text)
+    if problem:
+        _set_comments(message, [f"{MARK} check: draft rejected, left untranslated: {problem}"])
+        report.rejected += 1
+        return
     message.string = text
     message.flags.add("fuzzy")
     lines = [f"{MARK} draft, needs review: {provenance}"]
-    for number, alternative in enumerate(texts[1 : 1 + ALTERNATIVES], start=1):
-        alternative = unmask_terms(unmask_numbers(alternative, job.numbers)[0], job.terms)[0]
+    alternatives = [unmask_terms(unmask_numbers(t, job.numbers)[0], job.terms)[0] for t in texts[1:]]
+    alternatives = [t for t in alternatives if not draft_problem(str(message.id), t)]
+    for number, alternative in enumerate(alternatives[:ALTERNATIVES], start=1):
         lines.append(f"{MARK} alternative {number}: {alternative}")
     if not same_numbers:
         lines.append(f"{MARK} check: numbers differ from the source ({', '.join(job.numbers) or 'none'})")

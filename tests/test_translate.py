@@ -210,11 +210,22 @@ def test_random_model_gives_flagged_fuzzy_drafts(tmp_path, random_packages):
         "We must remember the historical injustice faced by Western Azerbaijanis who, since 1987, were "
         "forcibly uprooted from their ancestral lands in Armenia."
     ]
-    assert sentence.fuzzy and sentence.string and sentence.string != sentence.id
-    if "1987" not in sentence.string:
-        assert any("numbers differ from the source (1987)" in c for c in sentence.user_comments)
+
+    # A random model's output is often far longer than its source: rejected, left untranslated
+    # (pipeline/mt_drafts.py); the others are flagged fuzzy drafts.
+    def rejected(m) -> bool:
+        return not m.string and m.user_comments[-1].startswith("MT check: draft rejected")
+
+    if not rejected(sentence):
+        assert sentence.fuzzy and sentence.string and sentence.string != sentence.id
+        if "1987" not in sentence.string:
+            assert any("numbers differ from the source (1987)" in c for c in sentence.user_comments)
     drafts = [m for m in catalog if m.id and m.id not in names_of(root)]
-    assert all(m.fuzzy and m.string and m.user_comments[0].startswith("MT draft") for m in drafts)
+    written = [m for m in drafts if not rejected(m)]
+    assert written and all(
+        m.fuzzy and m.string and m.user_comments[0].startswith("MT draft") for m in written
+    )
+    assert all(len(m.string) <= 3 * len(m.id) + 50 for m in written)
 
 
 # --- names, numbers, interruption (in process, with a package loaded by Argos) --------------------------
@@ -326,7 +337,7 @@ def test_decoding_length_is_bounded_by_the_input(tmp_path, random_packages):
     doc = load_document(root / "source/letter.txt")
     report = translate_catalog(doc, "fr", root / "translations/letter/fr.po", lambda lang: package)
     lengths = report.output_lengths
-    assert len(lengths) == report.translated == 75
+    assert len(lengths) == report.translated + report.rejected == 75  # rejected: far too long (mt_drafts.py)
     assert max(lengths) <= decoding_limit(report.longest_input)
     assert sorted(lengths)[len(lengths) // 2] < 128  # CTranslate2's default would decode all to 256
     assert decoding_limit(3) == 16 and decoding_limit(500) == 256

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from ..terminal import escape_terminal, unescaped
+
 PAGES_ENV = "LETTER_PROGRESS_PAGES"
 DEFAULT_PAGES = 10
 _PAGE = re.compile(r"Creating layout - Page (\d+)$")
@@ -103,7 +105,7 @@ class Progress:
     """Statuses of the editions being rendered, shown on one terminal line or as spaced log lines."""
 
     def __init__(self, stream: TextIO | None = None, every: int | None = None) -> None:
-        given = stream or sys.stderr
+        given = stream or unescaped(sys.stderr)  # it draws with \r and ESC [K itself
         self.stream, self.tty = _terminal(given)
         self.owned = self.stream is not given  # /dev/tty, opened here
         self.every = _every() if every is None else every
@@ -149,7 +151,7 @@ class Progress:
 
     def _draw(self) -> None:
         width = shutil.get_terminal_size((80, 24)).columns - 1
-        line = " · ".join(f"{name}: {status}" for name, status in self.status.items())
+        line = escape_terminal(" · ".join(f"{name}: {status}" for name, status in self.status.items()))
         self.stream.write("\r\x1b[K" + line[:width])
         self.stream.flush()
 

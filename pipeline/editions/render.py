@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import os
@@ -27,7 +26,7 @@ from .model import PSEUDO_LANG, SOURCE_LANG, Edition
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
-CACHE = ROOT / "output" / ".cache"  # derived data only: safe to delete
+CACHE = ROOT / "output" / ".cache"  # derived data only (validated when read): safe to delete
 # The template's own strings, for the glyph check (see ui_strings).
 UI_IDS = (
     "Open letter",
@@ -82,13 +81,14 @@ def _render_inline(text: str):
 
 @cache
 def template_environment() -> jinja2.Environment:
-    bytecode = None
-    with contextlib.suppress(OSError):  # compiled templates, reused by the next process
-        (CACHE / "jinja").mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(CACHE / "jinja"))
+    """One environment per process: each template is compiled once, in memory.
+
+    No bytecode cache on disk: Jinja executes what it loads from one, so a file
+    planted in a shared output folder or a restored CI cache would run at the next
+    render. Compiling the two templates costs a few milliseconds per process.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        bytecode_cache=bytecode,
         # Autoescape every template, whatever its name: select_autoescape()
         # would leave "*.html.j2" unescaped.
         autoescape=True,

@@ -24,6 +24,7 @@ Settings (the environment wins over the file):
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -122,7 +123,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             parsed = kind(value)
         except (TypeError, ValueError):
             parsed = None
-        if parsed is None or parsed < (1 if variable != "LT_RETRIES" else 0):
+        if parsed is None or not math.isfinite(parsed) or parsed < (1 if variable != "LT_RETRIES" else 0):
             raise PipelineError(where, f"{name} must be a positive number, not {value!r}")
         return parsed
 

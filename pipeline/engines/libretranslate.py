@@ -13,8 +13,10 @@ while. A refusal (wrong key, missing language pair, limits) or a malformed
 answer stops the run at once with one line. Batches already yielded stay
 yielded, so the caller keeps them and a rerun continues.
 
-httpx is the client: one pooled, thread-safe ``Client`` with separate connect
-and read timeouts.
+httpx is the client: one thread-safe ``Client``; each request goes through
+``engines/http.py``, so ``LT_TIMEOUT`` bounds the whole request (a server
+dripping bytes included), an answer is read up to a size cap (far more than a
+translation of the batch can take) and a redirect is never followed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import email.utils
 import queue
 import random
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -32,6 +35,7 @@ import httpx
 
 from ..errors import PipelineError
 from . import Result, Settings
+from .http import TooLarge, bounded_request
 
 SOURCE_LANG = "en"
 ALTERNATIVES = 2
@@ -40,6 +44,9 @@ BACKOFF = 0.5  # seconds before the first retry, doubled each time
 MAX_BACKOFF = 30.0
 MAX_RETRY_AFTER = 300.0
 SAVED = "finished batches are saved; run again to continue"
+SMALL_ANSWER = 4 * 2**20  # bytes: /languages, /spec, the key check
+ANSWER_PER_BYTE = 64  # of source text: 3 texts (best and alternatives), each JSON-escaped (\uXXXX: 6 bytes)
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}")  # what a version string may be
 
 
 class _Stopped(Exception):
@@ -116,8 +123,10 @@ class LibreTranslate:
         self.backoff = backoff
         self.client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-            limits=httpx.Limits(max_connections=self.in_flight, max_keepalive_connections=self.in_flight),
-            headers={"User-Agent": "letter-pipeline"},
+            # no idle connections: each request's own socket is what its deadline shuts (http.py)
+            limits=httpx.Limits(max_connections=self.in_flight, max_keepalive_connections=0),
+            headers={"User-Agent": "letter-pipeline", "Accept-Encoding": "identity"},
+            follow_redirects=False,
         )
         self.servers: dict[str, Server] = {}
         self._avoid: dict[str, float] = {}  # url -> monotonic time until which it is skipped
@@ -136,6 +145,9 @@ class LibreTranslate:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _request(self, method: str, url: str, deadline: float, max_bytes: int = SMALL_ANSWER, **kwargs):
+        return bounded_request(self.client, method, url, deadline=deadline, max_bytes=max_bytes, **kwargs)
+
     # --- what the servers offer -------------------------------------------------------------
 
     def _probe(self, url: str) -> Server:
@@ -144,7 +156,7 @@ class LibreTranslate:
             return server
         server = Server(url)
         try:
-            response = self.client.get(f"{url}/languages", timeout=min(15.0, self.timeout))
+            response = self._request("GET", f"{url}/languages", min(15.0, self.timeout))
             if response.status_code != 200:
                 server.problem = f"/languages answered {response.status_code}: {_error_text(response)}"
             else:
@@ -159,11 +171,14 @@ class LibreTranslate:
     def _version(self, url: str) -> str | None:
         """The LibreTranslate version from its OpenAPI document (``/spec``), if it says."""
         try:
-            spec = self.client.get(f"{url}/spec").json()  # built on each call: slow on a busy server
+            # built on each call: slow on a busy server
+            spec = self._request("GET", f"{url}/spec", min(15.0, self.timeout)).json()
             version = spec["info"]["version"]
         except (httpx.HTTPError, ValueError, KeyError, TypeError):
             return None
-        return str(version) if isinstance(version, str | int | float) else None
+        # It goes into every draft's comment and onto the terminal: a version, or nothing.
+        version = str(version) if isinstance(version, str | int | float) else ""
+        return version if VERSION.fullmatch(version) else None
 
     @staticmethod
     def _parse_languages(url: str, response: httpx.Response) -> dict[str, list[str]]:
@@ -215,9 +230,7 @@ class LibreTranslate:
         if self.api_key:
             payload["api_key"] = self.api_key
         try:
-            response = self.client.post(
-                f"{server.url}/translate", json=payload, timeout=min(15.0, self.timeout)
-            )
+            response = self._request("POST", f"{server.url}/translate", min(15.0, self.timeout), json=payload)
         except httpx.HTTPError:
             return  # unreachable now: the batches will retry and say so
         if response.status_code in (401, 403) or (
@@ -311,8 +324,14 @@ class LibreTranslate:
             if self.api_key:
                 payload["api_key"] = self.api_key
             wait = self.backoff * 2**attempt * random.uniform(0.5, 1.0)
+            cap = SMALL_ANSWER + ANSWER_PER_BYTE * sum(len(text.encode()) for text in texts)
             try:
-                response = self.client.post(f"{server.url}/translate", json=payload)
+                response = self._request("POST", f"{server.url}/translate", self.timeout, cap, json=payload)
+            except TooLarge as exc:
+                raise PipelineError(
+                    None,
+                    f"malformed answer from LibreTranslate at {display_url(server.url)}: {exc} ({SAVED})",
+                ) from None
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g} s"
             except httpx.TransportError as exc:
@@ -346,6 +365,8 @@ class LibreTranslate:
             hint = f"; install translate-en_{lang} on that server"
         elif code == 404:
             hint = "; LT_URL must be the server's base URL"
+        elif 300 <= code < 400:
+            hint = "; redirects are not followed: set LT_URL to the server's own address"
         return PipelineError(
             None, f"LibreTranslate at {display_url(url)} refused the request ({code}: {error}){hint}"
         )
