@@ -39,8 +39,8 @@ endif
 endif
 # Language codes name files: each is checked and written its one way (FR -> fr,
 # pt-BR -> pt_BR, zh-hant -> zh_Hant) before any path is built, by the code the
-# commands use (pipeline/langtag.py; the CLDR check too once .venv has Babel).
-LANGTAG := $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m pipeline.langtag
+# commands use (pipeline/lang/codes.py; the CLDR check too once .venv has Babel).
+LANGTAG := $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m pipeline.lang.codes
 override LANGS := $(shell $(LANGTAG) LANGS '$(subst ','\'',$(LANGS))' 2>&1)
 ifneq ($(.SHELLSTATUS),0)
 $(error $(LANGS))
@@ -80,11 +80,11 @@ EDITION_FILES := $(HTMLS) $(PDFS) $(OUT)/index.html
 # checks or MT code; an edition is not made from review, checks or MT code,
 # nor from other languages' interface catalogs.
 CODE := $(wildcard pipeline/*.py pipeline/*/*.py)
-NOT_EDITION_CODE := $(addprefix pipeline/,review.py checks.py export.py pseudo.py translate.py models.py translit.py packages.py) $(wildcard pipeline/engines/*.py)
-NOT_CATALOG_CODE := $(NOT_EDITION_CODE) $(wildcard pipeline/editions/*.py) pipeline/typography.py
+NOT_EDITION_CODE := $(addprefix pipeline/,review.py checks.py export.py pseudo.py translate.py models.py translit.py packages.py) $(wildcard pipeline/mt/engines/*.py)
+NOT_CATALOG_CODE := $(NOT_EDITION_CODE) $(wildcard pipeline/editions/*.py) pipeline/lang/typography.py
 CATALOG_CODE := $(filter-out $(NOT_CATALOG_CODE),$(CODE))
 EDITION_CODE := $(filter-out $(NOT_EDITION_CODE),$(CODE))
-# An edition reads templates/ui/<lang>.po or its language's other catalogs (pipeline.locales.ui_catalog_path:
+# An edition reads templates/ui/<lang>.po or its language's other catalogs (pipeline.lang.locales.ui_catalog_path:
 # zh -> zh_Hans.po, zh_TW -> zh_Hant.po, pt_PT -> pt.po): depend on every catalog of the language.
 EDITION_TEMPLATES := $(wildcard templates/edition.* templates/index.*) $(sort $(wildcard $(foreach lang,$(LANGS),templates/ui/$(lang).po templates/ui/$(firstword $(subst _, ,$(lang)))_*.po templates/ui/$(firstword $(subst _, ,$(lang))).po)))
 # One stamp per language: its catalog has been through machine translation.
@@ -151,7 +151,7 @@ po: $(PO_STAMPS) ## Create or update one .po per language in LANGS
 # The stamp is the target, never the catalog: a failed or interrupted merge
 # cannot make make delete a translator's file.
 .SECONDEXPANSION:
-# The translation memory and glossary also feed a merge (pipeline/recall.py).
+# The translation memory and glossary also feed a merge (pipeline/memory/recall.py).
 MEMORY_INPUTS := $(wildcard translations/glossary.csv translations/glossary.tbx translations/memory/*.tmx)
 $(STAMPS)/%.po.stamp: $(POT) $(MEMORY_INPUTS) $$(call missing,$(CATALOGS)/$$*.po)
 	$(PY) -m pipeline po "$(SOURCE)" --langs $*
@@ -173,7 +173,7 @@ $(MT)/%.done: $(CATALOGS)/%.po $(wildcard $(MODELS_LOCK))
 
 LT_PORT ?= 5000
 lt-server: $(INSTALLED) ## Local LibreTranslate 1.9.6 (own venv .lt-venv) serving models/ on LT_PORT; Ctrl-C stops it
-	LT_PORT=$(LT_PORT) $(PY) -m pipeline.engines.lt_server
+	LT_PORT=$(LT_PORT) $(PY) -m pipeline.mt.argos.lt_server
 
 approve: po ## Record a sign-off: make approve LANG=ru BY="Name" (refused with drafts or check errors)
 	LC_ALL=C.UTF-8 LANG=C.UTF-8 $(PY) -m pipeline approve "$(SOURCE)" --lang "$(LANG)" --by "$(BY)"
@@ -211,7 +211,7 @@ pdf: editions ## The PDF editions (built together with the HTML)
 # it, and deletes only the stamp: every good edition stays on disk. An output
 # that is missing, or newer than the stamp (written by hand or another
 # command), makes the step look again.
-$(EDITIONS_STAMP): $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(EDITION_TEMPLATES) $(EDITION_CODE) $(wildcard pipeline/data/*) $(INSTALLED) $(EDITIONS_LANGS) $(wildcard $(EDITION_FILES)) $(call missing,$(EDITION_FILES))
+$(EDITIONS_STAMP): $(SOURCE) $(POS) $(MT_STAMPS) $(SIGNOFF) $(EDITION_TEMPLATES) $(EDITION_CODE) $(wildcard pipeline/typesetting/data/*) $(INSTALLED) $(EDITIONS_LANGS) $(wildcard $(EDITION_FILES)) $(call missing,$(EDITION_FILES))
 	@rm -f $@
 	$(PY) -m pipeline editions "$(SOURCE)" --langs "$(LANGS)" --jobs $(JOBS) $(if $(MAX_PAGES),--max-pages $(MAX_PAGES))
 	@mkdir -p $(@D) && touch $@

@@ -83,8 +83,8 @@ def from_scratch(work: Path) -> None:
 def warm(work: Path, htmls: list[str]) -> None:
     from weasyprint import HTML
 
+    from pipeline.document.load import load_document
     from pipeline.editions import build_editions
-    from pipeline.segment import load_document
 
     out = work / "warm"
 
@@ -153,7 +153,7 @@ def incremental(work: Path) -> None:
         letter.write_bytes(b"\n".join(lines))
 
     def edit_po() -> None:  # one translation, changed and back
-        from pipeline.catalog import catalog_bytes, read_catalog
+        from pipeline.po.catalog import catalog_bytes, read_catalog
 
         flip["po"] = not flip["po"]
         catalog = read_catalog(po)

@@ -43,10 +43,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from argos_builder import FILLER, pieces, random_spec, train_sentencepiece  # noqa: E402
 from minisbd_builder import install_model  # noqa: E402
 
-from pipeline.engines.libretranslate import LibreTranslate  # noqa: E402
-from pipeline.engines.lt_server import LT_RELEASE, ensure_venv  # noqa: E402
-from pipeline.segment import load_document  # noqa: E402
-from pipeline.translate import BATCH_SIZE, mask_numbers  # noqa: E402
+from pipeline.document.load import load_document  # noqa: E402
+from pipeline.mt.argos.lt_server import LT_RELEASE, ensure_venv  # noqa: E402
+from pipeline.mt.drafts import BATCH_SIZE, mask_numbers  # noqa: E402
+from pipeline.mt.engines.libretranslate import LibreTranslate  # noqa: E402
 
 REPS = int(os.environ.get("REPS", "5"))
 VOCAB = 32000
@@ -101,7 +101,7 @@ def start_server(models: Path, port: int, workers: int, log: Path) -> subprocess
         "ARGOS_INTER_THREADS": str(workers),
         "ARGOS_INTRA_THREADS": "1",
     }
-    command = [sys.executable, "-m", "pipeline.engines.lt_server", "--port", str(port)]
+    command = [sys.executable, "-m", "pipeline.mt.argos.lt_server", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 

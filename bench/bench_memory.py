@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from babel.messages.catalog import Catalog
 
-from pipeline.catalog import catalog_bytes
-from pipeline.memory import open_memory, refresh
-from pipeline.recall import fill_catalog, matcher_for
+from pipeline.memory.recall import fill_catalog, matcher_for
+from pipeline.memory.store import open_memory, refresh
+from pipeline.po.catalog import catalog_bytes
 
 QUICK = "--quick" in sys.argv
 MEMORY_SIZE = 20_000 if QUICK else 100_000

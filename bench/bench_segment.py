@@ -1,9 +1,9 @@
 """Benchmark: segment and extract (Document -> .pot entries) a 3,000-signatory letter; target <= 2 s.
 
-A: this tree's reader (``pipeline.readers.read`` + ``build_template``) on a
+A: this tree's reader (``pipeline.document.readers.read`` + ``build_template``) on a
    3,000-signatory plain-text letter (the sample letter's text with 3,000
    numbered signatories).
-B: the segmenter of the last commit (``git show HEAD:pipeline/segment.py``,
+B: the segmenter of the last commit (``git show HEAD:pipeline/document/load.py``,
    loaded as a module) + the same ``build_template``, on the same letter:
    the baseline, run turn about with A, 5 times each.
 Also: A alone on the real 3,080-signatory Markdown letter of the corpus
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.catalog import build_template  # noqa: E402
-from pipeline.readers import read  # noqa: E402
+from pipeline.document.readers import read  # noqa: E402
+from pipeline.po.catalog import build_template  # noqa: E402
 
 TARGET_S = 2.0
 REPEATS = 5
@@ -47,10 +47,14 @@ def big_letter(folder: Path) -> Path:
 
 
 def head_segmenter():
-    """The last commit's pipeline/segment.py, or None outside a git checkout."""
+    """The last commit's pipeline/document/load.py, or None outside a git checkout."""
     try:
         source = subprocess.run(
-            ["git", "show", "HEAD:pipeline/segment.py"], cwd=ROOT, capture_output=True, text=True, check=True
+            ["git", "show", "HEAD:pipeline/document/load.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -60,7 +64,7 @@ def head_segmenter():
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "pipeline"
     sys.modules[spec.name] = module  # dataclasses look their module up here
-    exec(compile(source, "HEAD:pipeline/segment.py", "exec"), module.__dict__)
+    exec(compile(source, "HEAD:pipeline/document/load.py", "exec"), module.__dict__)
     return module
 
 

@@ -8,7 +8,7 @@
    - A, Argos' way: ``translate_batch([segment], max_batch_size=32,
      batch_type="tokens", beam_size=4)`` per segment, Argos' thread defaults
      (inter 1, intra 0 = all cores);
-   - B, ours: ``pipeline.translate.translate_batches`` (length-sorted batches of
+   - B, ours: ``pipeline.mt.drafts.translate_batches`` (length-sorted batches of
      BATCH_SIZE examples, asynchronous, inter_threads=2 / intra_threads=1), the
      code ``pipeline translate`` runs.
 
@@ -47,17 +47,16 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from argos_builder import FILLER, pieces, random_spec, train_sentencepiece  # noqa: E402
 
-from pipeline.catalog import write_catalog  # noqa: E402
-from pipeline.locks import CatalogFile, save_catalog  # noqa: E402
-from pipeline.segment import load_document  # noqa: E402
-from pipeline.translate import (  # noqa: E402
-    BATCH_SIZE,
+from pipeline.document.load import load_document  # noqa: E402
+from pipeline.mt.drafts import (
     LENGTH_PENALTY,
     Journal,
     mask_numbers,
     open_translator,
     translate_batches,
 )
+from pipeline.po.catalog import write_catalog  # noqa: E402
+from pipeline.po.save import CatalogFile, save_catalog  # noqa: E402
 
 SEGMENTS = 64
 OUTPUT_LENGTH = 30

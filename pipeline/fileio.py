@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 
 def fsync_dir(folder: Path) -> None:

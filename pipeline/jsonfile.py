@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 KINDS = {
     list: "a list",

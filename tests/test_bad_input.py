@@ -518,7 +518,7 @@ def test_a_damaged_installed_package_is_named_at_translate(model_project, argos_
 
 def test_load_translator_names_a_model_that_does_not_load(tmp_path, argos_files):
     from pipeline.errors import PipelineError
-    from pipeline.packages import load_translator
+    from pipeline.mt.argos.packages import load_translator
 
     with zipfile.ZipFile(argos_files["truncated-model"] / "translate-en_fr-0_1.argosmodel") as zf:
         zf.extractall(tmp_path)

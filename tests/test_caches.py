@@ -12,11 +12,12 @@ from pathlib import Path
 import jinja2
 from conftest import ROOT, SEED
 
-from pipeline import document_cache, fonts
+from pipeline.document import cache as document_cache
+from pipeline.document.load import load_document
 from pipeline.editions import render
 from pipeline.editions.model import build_edition
-from pipeline.memory import all_units, default_db, open_memory
-from pipeline.segment import load_document
+from pipeline.memory.store import all_units, default_db, open_memory
+from pipeline.typesetting import fonts
 
 
 def plant_bytecode(folder: Path, name: str, marker: Path) -> None:

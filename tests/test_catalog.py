@@ -10,7 +10,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from conftest import SECOND, run_cli
 
-from pipeline.catalog import (
+from pipeline.document.load import load_document, segment_letter
+from pipeline.po.catalog import (
     build_template,
     catalog_bytes,
     catalog_stats,
@@ -19,7 +20,6 @@ from pipeline.catalog import (
     read_catalog,
     update_catalog,
 )
-from pipeline.segment import load_document, segment_letter
 
 PAIRS_TEXT = (
     "Dear All,\n\nWe write today. We ask for peace.\n\nRegards,\n\nJane Doe\n\n1. Jane Doe – Chair of X\n"
@@ -261,13 +261,13 @@ WORDS = [
 
 @pytest.mark.parametrize(("seed", "workers"), [(0, 1), (1, 2), (2, 2)])
 def test_indexed_fuzzy_match_equals_the_exhaustive_search(seed, workers):
-    """The index of pipeline/fuzzy_index.py gives what extractOne over every old entry gives."""
+    """The index of pipeline/po/fuzzy_index.py gives what extractOne over every old entry gives."""
     import random
     from collections import Counter
 
     from rapidfuzz import fuzz, process
 
-    from pipeline.fuzzy import best_matches
+    from pipeline.po.fuzzy import best_matches
 
     rng = random.Random(seed)
     outcomes = Counter()
@@ -297,7 +297,7 @@ def test_capped_fuzzy_search_still_finds_the_sentence_a_new_one_was_edited_from(
 
     from rapidfuzz import fuzz
 
-    from pipeline import fuzzy_index
+    from pipeline.po import fuzzy_index
 
     monkeypatch.setattr(fuzzy_index, "MIN_BUDGET", 4)
     survivors = []

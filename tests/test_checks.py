@@ -11,9 +11,9 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import build_template, catalog_bytes, parse_locale, update_catalog
-from pipeline.checks import ERROR, check_all, check_catalog, check_parity
-from pipeline.segment import load_document, segment_letter
+from pipeline.document.load import load_document, segment_letter
+from pipeline.po.catalog import build_template, catalog_bytes, parse_locale, update_catalog
+from pipeline.review.checks import ERROR, check_all, check_catalog, check_parity
 
 # French: a no-break space (U+00A0) before ! and ?; the narrow one (U+202F) is as correct,
 # but translate-toolkit's pofilter, the oracle below, only knows U+00A0.
@@ -178,7 +178,7 @@ def test_unicode_checks_leave_ordinary_text_alone(tmp_path, doc, text):
 
 
 def test_bidi_marks_are_allowed_where_the_source_has_them():
-    from pipeline.checks import Entry, check_bidi
+    from pipeline.review.checks import Entry, check_bidi
 
     message = Message("A\u200fB", "C\u200fD")
     assert list(check_bidi(Entry("fr", message, "sentence", frozenset()))) == []
@@ -210,7 +210,7 @@ def test_make_check_prints_hostile_characters_escaped(tmp_path, doc):
 
 def test_parity_missing_entries_and_signatory_order(tmp_path, doc):
     make_catalogs(tmp_path, doc)
-    from pipeline.catalog import read_catalog
+    from pipeline.po.catalog import read_catalog
 
     ru = read_catalog(tmp_path / doc.name / "ru.po")
     del ru["Member"]
@@ -267,7 +267,7 @@ def pofilter_findings(path: Path, lang: str) -> set[str]:
         check=True,
         capture_output=True,
     )
-    from pipeline.catalog import read_catalog
+    from pipeline.po.catalog import read_catalog
 
     return {str(m.id) for m in read_catalog(out) if m.id} if out.exists() else set()
 
@@ -284,6 +284,7 @@ def test_we_find_at_least_what_pofilter_finds(tmp_path, doc, case):
     theirs = pofilter_findings(path, lang)
     assert msgid in theirs  # the oracle sees the problem too
     ours = {
-        f.msgid for f in check_catalog(doc, lang, __import__("pipeline.catalog").catalog.read_catalog(path))
+        f.msgid
+        for f in check_catalog(doc, lang, __import__("pipeline.po.catalog").catalog.read_catalog(path))
     }
     assert theirs <= ours, theirs - ours

@@ -16,7 +16,7 @@ DUMP = """
 import json, sys
 import weasyprint
 import contextlib
-from pipeline.editions import columns
+from pipeline.typesetting.hooks import columns
 reuse = columns.reuse_column_layouts() if sys.argv[2] == "reuse" else contextlib.nullcontext()
 
 def walk(box, depth, out):

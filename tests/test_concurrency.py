@@ -22,7 +22,7 @@ import pytest
 from argos_builder import build_package
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 REVIEWED = "We stand at a historic crossroads."
 REVIEWED_OLD = "Nous sommes à un carrefour historique."
@@ -236,8 +236,8 @@ def test_three_way_merge_of_entries_and_header():
     """The merge rules, in process: each side's changes kept; a person's conflicting edit wins."""
     from babel.messages.catalog import Catalog, Message
 
-    from pipeline.catalog_io import parse_catalog
-    from pipeline.locks import merge_into
+    from pipeline.po.read import parse_catalog
+    from pipeline.po.save import merge_into
 
     def catalog(strings: dict, obsolete=(), translator="Team <t@example.org>") -> bytes:
         c = Catalog(locale="fr", charset="utf-8", last_translator=translator)

@@ -23,8 +23,8 @@ import pytest
 from argos_builder import build_package
 from conftest import ROOT, SEED, run_cli, share_venv, snapshot
 
-from pipeline.catalog import catalog_bytes, read_catalog
-from pipeline.translate import apply_journal, journal_path, read_journal
+from pipeline.mt.drafts import apply_journal, journal_path, read_journal
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 LANGS = ("az", "ru", "fr")
 EDITED = ("in a spirit of true coexistence", "in a spirit of genuine coexistence")

@@ -1,4 +1,4 @@
-"""The segmented letter kept between steps (pipeline/document_cache.py)."""
+"""The segmented letter kept between steps (pipeline/document/cache.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import document_cache, readers
-from pipeline.document_cache import _decode, _encode
-from pipeline.segment import load_document
+from pipeline.document import cache as document_cache
+from pipeline.document import readers
+from pipeline.document.cache import _decode, _encode
+from pipeline.document.load import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted((ROOT / "tests/data/letters").glob("*.*"))

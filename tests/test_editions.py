@@ -16,7 +16,7 @@ import tinyhtml5
 from conftest import ROOT, chromium_screenshot, letter_project, pixels, run_cli
 from pypdf import PdfReader
 
-from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.document.load import load_document
 from pipeline.editions import (
     TEMPLATES,
     build_edition,
@@ -26,8 +26,8 @@ from pipeline.editions import (
     render_pdf,
 )
 from pipeline.errors import PipelineError
-from pipeline.segment import load_document
-from pipeline.typography import NBSP, NNBSP, typeset
+from pipeline.lang.typography import NBSP, NNBSP, typeset
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HOSTILE = {

@@ -11,8 +11,9 @@ import pytest
 from conftest import run_cli
 from fontTools.ttLib import TTFont
 
-from pipeline import fonts
-from pipeline.fonts import (
+from pipeline.text.unichars import text_direction
+from pipeline.typesetting import fonts
+from pipeline.typesetting.fonts import (
     FontFace,
     coverage,
     css_families,
@@ -21,7 +22,6 @@ from pipeline.fonts import (
     missing_glyphs,
     uncovered,
 )
-from pipeline.unichars import text_direction
 
 KOREAN, ARABIC, HEBREW, CHINESE, DEVANAGARI = "김민준", "محمد علي", "דוד כהן", "王小明", "राहुल शर्मा"
 EMOJI = "Thanks ✊🏽 😀 👩\u200d👩\u200d👧"

@@ -10,12 +10,12 @@ import pytest
 from argos_builder import build_package
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.document.load import load_document
 from pipeline.errors import PipelineError
-from pipeline.glossary import Term, check_entry, load_glossary, mask_terms, read_csv, unmask_terms
-from pipeline.models import argos
-from pipeline.segment import load_document
-from pipeline.translate import mask_numbers, translate_catalog, unmask_numbers
+from pipeline.memory.glossary import Term, check_entry, load_glossary, mask_terms, read_csv, unmask_terms
+from pipeline.mt.argos.models import argos
+from pipeline.mt.drafts import mask_numbers, translate_catalog, unmask_numbers
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 GLOSSARY = """term,fr,ru,az,note,fr_forbidden
 civil society,société civile,гражданское общество|гражданского общества,vətəndaş cəmiyyəti,,société citoyenne

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, letter_project, run_cli, snapshot
 
-from pipeline.catalog import read_catalog
 from pipeline.errors import PipelineError
-from pipeline.glossary import read_csv, read_tbx
-from pipeline.po_checks import plural_problem
+from pipeline.memory.glossary import read_csv, read_tbx
+from pipeline.po.catalog import read_catalog
+from pipeline.po.msgfmt_checks import plural_problem
 
 SAMPLE_FR = ROOT / "translations" / "letter" / "fr.po"
 

@@ -20,8 +20,8 @@ from conftest import ROOT, SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import hyphenation, hyphenation_az
-from pipeline.catalog import read_catalog
+from pipeline.po.catalog import read_catalog
+from pipeline.typesetting import hyphenation, hyphenation_az
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 LEFT, RIGHT, RUN = 2, 3, 3  # at least 2 letters before a break, 3 after; at most 3 lines in a row
@@ -319,8 +319,8 @@ EDITIONS = ["en", "az", "ru", "fr"]
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> Path:
+    from pipeline.document.load import load_document
     from pipeline.editions import build_language
-    from pipeline.segment import load_document
 
     out = tmp_path_factory.mktemp("hyphenation")
     doc = load_document(SEED)

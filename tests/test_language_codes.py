@@ -8,8 +8,8 @@ import pytest
 from conftest import letter_project, run_cli, snapshot
 
 from pipeline.errors import PipelineError
-from pipeline.langtag import canonical
-from pipeline.locales import bcp47, language_code
+from pipeline.lang.codes import canonical
+from pipeline.lang.locales import bcp47, language_code
 
 
 @pytest.mark.parametrize(

@@ -24,20 +24,20 @@ from babel.messages.catalog import Message
 from browser import vnu_errors
 from conftest import ROOT, chromium_screenshot, letter_project, run_cli
 
-from pipeline.catalog import read_catalog
-from pipeline.checks import Entry, check_length
-from pipeline.document import Signatory
+from pipeline.document.load import load_document
+from pipeline.document.model import Signatory
 from pipeline.editions.build import prepare
-from pipeline.editions.fonts import scopes
+from pipeline.editions.font_stacks import scopes
 from pipeline.editions.model import build_edition
 from pipeline.editions.pdf import render_pdf
 from pipeline.editions.render import ui_translations
 from pipeline.errors import PipelineError
-from pipeline.fonts import FontFace, faces_with, find_face, uncovered
-from pipeline.locales import likely_script
-from pipeline.po_writer import catalog_bytes
-from pipeline.segment import load_document
-from pipeline.translit import name_draft
+from pipeline.lang.locales import likely_script
+from pipeline.lang.translit import name_draft
+from pipeline.po.catalog import read_catalog
+from pipeline.po.write import catalog_bytes
+from pipeline.review.checks import Entry, check_length
+from pipeline.typesetting.fonts import FontFace, faces_with, find_face, uncovered
 
 LETTER = ROOT / "tests" / "data" / "international_letter.txt"
 LANGS = ["ar", "he", "zh", "ja", "hi", "uk", "pl", "pt_BR", "tr", "de"]

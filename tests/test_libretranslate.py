@@ -27,13 +27,13 @@ from argos_builder import build_package
 from conftest import ROOT, SECOND, SEED, letter_project, run_cli
 from minisbd_builder import install_model
 
-from pipeline.catalog import read_catalog
-from pipeline.engines import load_settings
-from pipeline.engines.libretranslate import LibreTranslate
-from pipeline.engines.lt_server import LT_RELEASE, ensure_venv
+from pipeline.document.load import load_document
 from pipeline.errors import PipelineError
-from pipeline.segment import load_document
-from pipeline.translate import journal_path, mask_numbers, read_journal
+from pipeline.mt.argos.lt_server import LT_RELEASE, ensure_venv
+from pipeline.mt.drafts import journal_path, mask_numbers, read_journal
+from pipeline.mt.engines import load_settings
+from pipeline.mt.engines.libretranslate import LibreTranslate
+from pipeline.po.catalog import read_catalog
 
 LINES = [
     line
@@ -73,7 +73,7 @@ def models(tmp_path_factory) -> Path:
 
 
 class Server:
-    """``python -m pipeline.engines.lt_server`` (what `make lt-server` runs) on a free port."""
+    """``python -m pipeline.mt.argos.lt_server`` (what `make lt-server` runs) on a free port."""
 
     def __init__(self, models: Path, extra: tuple[str, ...] = ()):
         self.port = free_port()
@@ -88,7 +88,7 @@ class Server:
             "LT_PORT": str(self.port),
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.engines.lt_server", *extra],
+            [sys.executable, "-m", "pipeline.mt.argos.lt_server", *extra],
             env=env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,

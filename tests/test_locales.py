@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale, localedata
 
-from pipeline.locales import (
+from pipeline.lang.locales import (
     OWN_NAME_OVERRIDES,
     bcp47,
     direction,

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from conftest import letter_project, run_cli
 
-from pipeline.catalog import read_catalog
+from pipeline.document.load import load_document
 from pipeline.errors import PipelineError
-from pipeline.segment import load_document
-from pipeline.translate import translate_catalog
+from pipeline.mt.drafts import translate_catalog
+from pipeline.po.catalog import read_catalog
 
 TIMEOUT = 1.5  # LT_TIMEOUT of every run here
 RETRIES = 1
@@ -341,7 +341,7 @@ def test_random_hostile_servers(tmp_path, letter, seed, monkeypatch):
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e999"])
 def test_a_timeout_that_is_no_deadline_is_refused(tmp_path, value):
-    from pipeline.engines import load_settings
+    from pipeline.mt.engines import load_settings
 
     env = {"MT_ENGINE": "libretranslate", "LT_URL": "http://127.0.0.1:1", "LT_TIMEOUT": value}
     with pytest.raises(PipelineError, match="LT_TIMEOUT must be a positive number"):

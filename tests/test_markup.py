@@ -2,7 +2,7 @@ def test_text_without_markup_renders_as_markdown_it_renders_it():
     """render_inline's shortcut for text without markup characters gives markdown-it's own HTML."""
     import random
 
-    from pipeline.readers import markup
+    from pipeline.text import markup
 
     rng = random.Random(3)
     texts = [

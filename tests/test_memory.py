@@ -14,12 +14,12 @@ from conftest import ROOT, SEED, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import catalog_bytes, read_catalog
-from pipeline.memory import Matcher, Unit, all_units, default_db, open_memory, refresh
-from pipeline.models import argos
-from pipeline.recall import origin_counts
-from pipeline.segment import load_document
-from pipeline.translate import translate_catalog
+from pipeline.document.load import load_document
+from pipeline.memory.recall import origin_counts
+from pipeline.memory.store import Matcher, Unit, all_units, default_db, open_memory, refresh
+from pipeline.mt.argos.models import argos
+from pipeline.mt.drafts import translate_catalog
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 SAMPLE = ROOT / "translations" / "letter"
 LANGS = ("az", "ru", "fr")

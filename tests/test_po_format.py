@@ -12,9 +12,9 @@ from babel.messages.catalog import Message
 from conftest import ROOT, run_cli, snapshot
 from translate.storage import pypo
 
-from pipeline.catalog import catalog_bytes, parse_locale, read_catalog, update_catalog
-from pipeline.catalog_io import parse_catalog
 from pipeline.errors import PipelineError
+from pipeline.po.catalog import catalog_bytes, parse_locale, read_catalog, update_catalog
+from pipeline.po.read import parse_catalog
 
 FOLDER = Path("translations") / "letter"
 

@@ -1,4 +1,4 @@
-"""The fast whole-file reader (pipeline/po_scan.py) reads what the strict reader reads."""
+"""The fast whole-file reader (pipeline/po/read_fast.py) reads what the strict reader reads."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from test_po_format import BAD_ENTRIES, HEADER, random_text
 
-from pipeline.catalog import catalog_bytes, parse_locale, update_catalog
-from pipeline.catalog_io import parse_catalog, strict_catalog
 from pipeline.errors import PipelineError
-from pipeline.po_scan import scan_catalog
+from pipeline.po.catalog import catalog_bytes, parse_locale, update_catalog
+from pipeline.po.read import parse_catalog, strict_catalog
+from pipeline.po.read_fast import scan_catalog
 
 PATH = Path("fr.po")
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import (
+from pipeline.document.load import segment_letter
+from pipeline.po.catalog import (
     build_template,
     catalog_bytes,
     message_state,
@@ -16,7 +17,6 @@ from pipeline.catalog import (
     read_catalog,
     update_catalog,
 )
-from pipeline.segment import segment_letter
 
 WORDS = ["peace", "return", "heritage", "family", "union", "village", "church", "dialogue", "river", "bridge"]
 NAMES = ["Aysel", "Murad", "Leyla", "Kamran", "Nigar", "Orhan", "Sabina", "Tural"]

@@ -24,11 +24,11 @@ from browser import vnu_errors, vnu_messages
 from conftest import ROOT, SEED, chromium_screenshot, run_cli
 from fontTools.ttLib import TTFont
 
-from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.document.load import load_document
 from pipeline.editions.site import bundle, bundle_time, og_locale
-from pipeline.fonts import needs_glyph
-from pipeline.segment import load_document
-from pipeline.typography import typeset
+from pipeline.lang.typography import typeset
+from pipeline.po.catalog import catalog_bytes, read_catalog
+from pipeline.typesetting.fonts import needs_glyph
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LANGS = "fr ru az"

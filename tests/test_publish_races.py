@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import catalog_bytes, read_catalog
 from pipeline.errors import PipelineError
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 SITE = "output/publish/letter"
 ARGS = ("publish", "source/letter.txt", "--langs", "fr")

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import catalog_bytes, read_catalog
-from pipeline.signoff import catalog_hash
+from pipeline.po.catalog import catalog_bytes, read_catalog
+from pipeline.review.signoff import catalog_hash
 
 CLEAN_ID = "We stand at a historic crossroads."
 SPOILED = "Nous sommes à un carrefour historique de 1999."  # a number not in the source: a check error
@@ -114,7 +114,7 @@ def test_approve_signs_only_the_bytes_it_checked_many(tmp_path):
 RECORDER = """
     import sys
     from babel.messages.catalog import Message
-    from pipeline.recall import record_acceptance
+    from pipeline.memory.recall import record_acceptance
     folder, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     for n in range(count):
         record_acceptance(folder, "fr", who, "2026-01-01", [Message(f"{who} {n}", "x")])

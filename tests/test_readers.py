@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SECOND, SEED, run_cli
 
-from pipeline.catalog import build_template, document_units
-from pipeline.document import ORGANISATION, PERSON, document_summary
+from pipeline.document.load import segment_letter
+from pipeline.document.model import ORGANISATION, PERSON, document_summary
+from pipeline.document.readers import format_for, read
 from pipeline.errors import PipelineError
-from pipeline.readers import format_for, read
-from pipeline.readers.markup import check_markup, render_inline, to_plain
-from pipeline.segment import segment_letter
+from pipeline.po.catalog import build_template, document_units
+from pipeline.text.markup import check_markup, render_inline, to_plain
 
 LETTERS = ROOT / "tests" / "data" / "letters"
 CORPUS = sorted(
@@ -435,7 +435,7 @@ def test_check_markup(msgstr, expected):
 def test_make_check_reports_dropped_markup(tmp_path):
     from babel.messages.catalog import Catalog
 
-    from pipeline.checks import check_catalog
+    from pipeline.review.checks import check_catalog
 
     doc = read(write(tmp_path, "l.md", MARKDOWN))
     catalog = Catalog(locale="fr")
@@ -515,7 +515,7 @@ def _full_build(path: Path, tmp_path: Path, pdf: bool) -> None:
 
 
 # "→" (Apple letter), emoji (NixOS signatures) and Hangul (RMS signatories) are drawn by the
-# fonts pipeline/fonts.py finds for them: every letter builds.
+# fonts pipeline/typesetting/fonts.py finds for them: every letter builds.
 @pytest.mark.parametrize("path", [p for p in CORPUS if p not in LARGE], ids=lambda p: p.name)
 def test_corpus_full_build_html(path, tmp_path):
     """pot + po (fr) + the en and fr HTML editions of every letter but the 3,000-signatory one."""

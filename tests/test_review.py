@@ -12,10 +12,10 @@ from conftest import ROOT, SEED, chromium_screenshot, pixels, run_cli
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 
-from pipeline.catalog import catalog_bytes, read_catalog
+from pipeline.document.load import load_document
 from pipeline.editions import edition_for
-from pipeline.pseudo import pseudo_text
-from pipeline.segment import load_document
+from pipeline.editions.pseudo import pseudo_text
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

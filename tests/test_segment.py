@@ -9,9 +9,9 @@ import pytest
 import sentencex
 from conftest import SECOND, SEED, run_cli
 
-from pipeline.document import Signatory, document_to_json
+from pipeline.document.load import load_document, segment_letter, split_sentences
+from pipeline.document.model import Signatory, document_to_json
 from pipeline.errors import PipelineError
-from pipeline.segment import load_document, segment_letter, split_sentences
 
 LETTER_TEMPLATE = """date 2024-05-01 Lead sentence here.
 

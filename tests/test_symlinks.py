@@ -9,7 +9,7 @@ import pytest
 from conftest import letter_project, run_cli, snapshot
 
 from pipeline.errors import PipelineError
-from pipeline.translate import Journal, journal_path
+from pipeline.mt.drafts import Journal, journal_path
 
 RECORD = {"kind": "mt", "msgctxt": None, "msgid": "Hello", "msgstr": "Bonjour", "comments": []}
 

@@ -17,11 +17,11 @@ import pytest
 from argos_builder import build_package
 from conftest import ROOT, SECOND, SEED, run_cli
 
-from pipeline.catalog import catalog_bytes, read_catalog
-from pipeline.models import argos, sha256_of
-from pipeline.segment import load_document
-from pipeline.translate import decoding_limit, journal_path, mask_numbers, translate_catalog, unmask_numbers
-from pipeline.translit import transliterate_name
+from pipeline.document.load import load_document
+from pipeline.lang.translit import transliterate_name
+from pipeline.mt.argos.models import argos, sha256_of
+from pipeline.mt.drafts import decoding_limit, journal_path, mask_numbers, translate_catalog, unmask_numbers
+from pipeline.po.catalog import catalog_bytes, read_catalog
 
 LINES = [
     line
@@ -212,7 +212,7 @@ def test_random_model_gives_flagged_fuzzy_drafts(tmp_path, random_packages):
     ]
 
     # A random model's output is often far longer than its source: rejected, left untranslated
-    # (pipeline/mt_drafts.py); the others are flagged fuzzy drafts.
+    # (pipeline/mt/draft_rules.py); the others are flagged fuzzy drafts.
     def rejected(m) -> bool:
         return not m.string and m.user_comments[-1].startswith("MT check: draft rejected")
 

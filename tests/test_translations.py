@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from conftest import ROOT, SEED
 
-from pipeline.catalog import catalog_stats, document_units, read_catalog
-from pipeline.checks import Entry, check_all, check_numbers
+from pipeline.document.load import load_document
 from pipeline.editions import build_edition
-from pipeline.segment import load_document
+from pipeline.po.catalog import catalog_stats, document_units, read_catalog
+from pipeline.review.checks import Entry, check_all, check_numbers
 
 LANGS = ("az", "ru", "fr")
 AZ_LETTERS = set("abcçdeəfgğhxıijkqlmnoöprsştuüvyzABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVYZ")
@@ -103,7 +103,7 @@ def test_numbers_check_reads_a_decade_written_in_full(source, translation, same)
 def test_quotes_check_allows_quotes_added_around_a_name_in_a_title(role, lang, source, translation, warned):
     from babel.messages.catalog import Message
 
-    from pipeline.checks import check_quotes
+    from pipeline.review.checks import check_quotes
 
     entry = Entry(
         lang,

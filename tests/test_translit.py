@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from babel.messages.catalog import Message
 
-from pipeline import checks
 from pipeline.errors import PipelineError
-from pipeline.translit import NAME_WORD, name_draft, names_origin, transliterate_name, word_scripts
+from pipeline.lang.translit import NAME_WORD, name_draft, names_origin, transliterate_name, word_scripts
+from pipeline.review import checks
 
 NAMES = [
     "Khatira Valiyeva",

@@ -20,12 +20,12 @@ import pytest
 from babel.dates import get_month_names
 from conftest import ROOT, SEED, run_cli
 
-from pipeline.catalog import read_catalog
+from pipeline.document.load import load_document
 from pipeline.editions import build_edition, render_html
-from pipeline.locales import babel_locale
-from pipeline.segment import load_document
-from pipeline.signoff import SignOff, catalog_hash, source_hash
-from pipeline.typography import NBSP, NNBSP, no_break_spaces, typeset
+from pipeline.lang.locales import babel_locale
+from pipeline.lang.typography import NBSP, NNBSP, no_break_spaces, typeset
+from pipeline.po.catalog import read_catalog
+from pipeline.review.signoff import SignOff, catalog_hash, source_hash
 
 LANGS = ("fr", "ru", "az")
 SAMPLE = ROOT / "translations" / "letter"

@@ -8,8 +8,15 @@ import pytest
 from babel import localedata
 from babel.messages.catalog import Message
 
-from pipeline import checks
-from pipeline.typography import CLDR_VERSION, format_date, format_number, quote_counts, quotes_for, typeset
+from pipeline.lang.typography import (
+    CLDR_VERSION,
+    format_date,
+    format_number,
+    quote_counts,
+    quotes_for,
+    typeset,
+)
+from pipeline.review import checks
 
 
 @pytest.mark.parametrize(
@@ -136,7 +143,7 @@ def test_typography_never_touches_link_addresses_titles_code_or_urls(lang):
     (before: Hitchhiker's -> Hitchhiker%E2%80%99s in the href, " -> « in French titles and code)."""
     from lxml import html
 
-    from pipeline.readers.markup import render_inline
+    from pipeline.text.markup import render_inline
 
     href = "https://example.org/Hitchhiker's_Guide"
     segment = (

@@ -12,8 +12,8 @@ from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from pipeline import checks
-from pipeline.locales import UI_FOLDER, babel_locale, ui_template
+from pipeline.lang.locales import UI_FOLDER, babel_locale, ui_template
+from pipeline.review import checks
 
 # At least 30 languages: the world's most used, and those the project publishes.
 LANGS = [
@@ -74,7 +74,7 @@ def test_template_is_up_to_date():
     stored = {(m.id, m.context) for m in TEMPLATE if m.id}
     assert extracted == stored, (
         "templates/ui/ui.pot is stale: run "
-        "`.venv/bin/python -c 'from pipeline.locales import write_ui_template; write_ui_template()'`"
+        "`.venv/bin/python -c 'from pipeline.lang.locales import write_ui_template; write_ui_template()'`"
     )
     assert len(stored) >= 9
 
@@ -168,13 +168,13 @@ def test_make_check_finds_a_bad_interface_string(tmp_path):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_pipeline_reads_and_compiles_each_catalog(lang):
-    """Read as editions read them (pipeline.catalog.read_catalog) and compiled to a .mo."""
+    """Read as editions read them (pipeline.po.catalog.read_catalog) and compiled to a .mo."""
     import io
 
     from babel.messages.mofile import write_mo
     from babel.support import Translations
 
-    from pipeline.catalog import read_catalog
+    from pipeline.po.catalog import read_catalog
 
     catalog = read_catalog(UI_FOLDER / f"{lang}.po")
     buffer = io.BytesIO()

@@ -8,10 +8,18 @@ coverage), ``pdf`` (WeasyPrint, content key), ``build`` (what to render),
 card metadata, checksums and zip) and ``webfonts`` (WOFF2 subsets).
 """
 
-from .build import Result, build_editions, build_index, build_language, write_index
-from .fonts import check_glyphs, font_coverage, font_families, font_fingerprint
-from .model import PSEUDO_LANG, SOURCE_LANG, Edition, Text, build_edition, edition_for, load_catalog
-from .pdf import (
+from pipeline.editions.build import Result, build_editions, build_index, build_language, write_index
+from pipeline.editions.font_stacks import check_glyphs, font_coverage, font_families, font_fingerprint
+from pipeline.editions.model import (
+    PSEUDO_LANG,
+    SOURCE_LANG,
+    Edition,
+    Text,
+    build_edition,
+    edition_for,
+    load_catalog,
+)
+from pipeline.editions.pdf import (
     DEFAULT_MAX_PAGES,
     MAX_PAGES_ENV,
     max_pages,
@@ -20,8 +28,8 @@ from .pdf import (
     project_url_fetcher,
     render_pdf,
 )
-from .publish import publish
-from .render import (
+from pipeline.editions.publish import publish
+from pipeline.editions.render import (
     CACHE,
     TEMPLATES,
     colophon,

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..document import Document
-from ..errors import PipelineError
-from ..fileio import atomic_write
-from .fonts import font_coverage
-from .model import Edition, build_edition, edition_for
-from .pdf import max_pages, pdf_identifier, pdf_key, render_pdf
-from .progress import Progress
-from .render import render_html, render_index
+from pipeline.document.model import Document
+from pipeline.editions.font_stacks import font_coverage
+from pipeline.editions.model import Edition, build_edition, edition_for
+from pipeline.editions.pdf import max_pages, pdf_identifier, pdf_key, render_pdf
+from pipeline.editions.progress import Progress
+from pipeline.editions.render import render_html, render_index
+from pipeline.errors import PipelineError
+from pipeline.fileio import atomic_write
 
 
 def file_bytes(path: Path) -> bytes | None:

@@ -17,14 +17,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from ..errors import PipelineError
-from ..fileio import atomic_write, installed_fingerprint
-from ..hyphenation import fingerprint as hyphenation_fingerprint
-from ..hyphenation import render as hyphenated_render
-from .columns import reuse_column_layouts
-from .fonts import font_fingerprint
-from .progress import weasyprint_progress
-from .render import TEMPLATES
+from pipeline.editions.font_stacks import font_fingerprint
+from pipeline.editions.progress import weasyprint_progress
+from pipeline.editions.render import TEMPLATES
+from pipeline.errors import PipelineError
+from pipeline.fileio import atomic_write, installed_fingerprint
+from pipeline.typesetting.hooks.columns import reuse_column_layouts
+from pipeline.typesetting.hyphenation import fingerprint as hyphenation_fingerprint
+from pipeline.typesetting.hyphenation import render as hyphenated_render
 
 PDF_VARIANT = "pdf/ua-1"
 # Bump when the render options below change: old PDFs then no longer count as current.
@@ -103,7 +103,7 @@ def project_url_fetcher(root: Path = TEMPLATES):
     """A WeasyPrint URL fetcher that reads only the project's own template files (and installed fonts)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    from ..fonts import installed_font_files
+    from pipeline.typesetting.fonts import installed_font_files
 
     allowed_root = Path(root).resolve()
 

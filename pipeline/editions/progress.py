@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from ..terminal import escape_terminal, unescaped
+from pipeline.terminal import escape_terminal, unescaped
 
 PAGES_ENV = "LETTER_PROGRESS_PAGES"
 DEFAULT_PAGES = 10

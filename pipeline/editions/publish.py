@@ -18,26 +18,35 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..catalog import parse_locale
-from ..catalog_io import read_catalog_bytes
-from ..document import Document
-from ..errors import PipelineError
-from ..fileio import read_bytes_or_none
-from ..locales import bcp47
-from ..settle import read_settled
-from ..signoff import read_signoffs, signoff_path, source_hash
-from .build import file_bytes
-from .model import PSEUDO_LANG, SOURCE_LANG, Edition, build_edition, edition_for
-from .pdf import data_identifier, pdf_key
-from .render import render_html, render_index
-from .site import SUMS, bundle, bundle_time, og_locale, read_page, sample_sizes, site_files, sums
-from .swap import check_target, clean_leftovers, live_folder, new_site_folder, swap_in
-from .webfonts import CSS_NAME, FOLDER, family_rules, page_faces, write_webfonts
+from pipeline.document.model import Document
+from pipeline.editions.build import file_bytes
+from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition, build_edition, edition_for
+from pipeline.editions.pdf import data_identifier, pdf_key
+from pipeline.editions.render import render_html, render_index
+from pipeline.editions.site import (
+    SUMS,
+    bundle,
+    bundle_time,
+    og_locale,
+    read_page,
+    sample_sizes,
+    site_files,
+    sums,
+)
+from pipeline.editions.swap import check_target, clean_leftovers, live_folder, new_site_folder, swap_in
+from pipeline.editions.webfonts import CSS_NAME, FOLDER, family_rules, page_faces, write_webfonts
+from pipeline.errors import PipelineError
+from pipeline.fileio import read_bytes_or_none
+from pipeline.lang.locales import bcp47
+from pipeline.po.catalog import parse_locale
+from pipeline.po.read import read_catalog_bytes
+from pipeline.review.signoff import read_signoffs, signoff_path, source_hash
+from pipeline.settle import read_settled
 
 
 def _check_errors(doc: Document, lang: str, translations: Path, catalog: Catalog) -> int:
     """How many ERROR findings `make check` reports for this language's catalog (as read here)."""
-    from ..checks import ERROR, check_all
+    from pipeline.review.checks import ERROR, check_all
 
     return sum(f.severity == ERROR for f in check_all(doc, [lang], translations, {lang: catalog}))
 
@@ -177,7 +186,9 @@ def publish(doc: Document, langs: list[str], translations: Path, out: Path, targ
     except OSError as exc:
         raise PipelineError(target.parent, f"cannot write here: {exc.strerror or exc}") from exc
     check_target(target)
-    from ..locks import catalog_lock  # here: building editions (which imports this module) needs no filelock
+    from pipeline.po.save import (
+        catalog_lock,  # here: building editions (which imports this module) needs no filelock
+    )
 
     catalogs = sorted(Path(translations) / doc.name / f"{lang}.po" for lang in langs if lang != SOURCE_LANG)
     with contextlib.ExitStack() as locks:

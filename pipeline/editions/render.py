@@ -14,15 +14,15 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from ..catalog import read_catalog
-from ..document import Document
-from ..errors import PipelineError
-from ..locales import bcp47, direction, ui_catalog_path
-from ..locales import language_name as own_language_name
-from ..typography import typeset
-from ..unichars import text_direction
-from .fonts import check_glyphs, fallback_faces, font_families
-from .model import PSEUDO_LANG, SOURCE_LANG, Edition
+from pipeline.document.model import Document
+from pipeline.editions.font_stacks import check_glyphs, fallback_faces, font_families
+from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
+from pipeline.errors import PipelineError
+from pipeline.lang.locales import bcp47, direction, ui_catalog_path
+from pipeline.lang.locales import language_name as own_language_name
+from pipeline.lang.typography import typeset
+from pipeline.po.catalog import read_catalog
+from pipeline.text.unichars import text_direction
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -74,7 +74,7 @@ def _split_placeholders(text: str, **values: str) -> list[tuple[str, str]]:
 def _render_inline(text: str):
     """readers.markup.render_inline, imported on first use: markdown-it costs a plain-text letter's
     editions about a tenth of a second of start-up otherwise."""
-    from ..readers.markup import render_inline
+    from pipeline.text.markup import render_inline
 
     return render_inline(text)
 
@@ -108,7 +108,7 @@ def language_name(lang: str) -> str:
     """The language's name in itself, capitalised (Babel: "français" -> "Français")."""
     if lang == PSEUDO_LANG:
         return f"Pseudo ({PSEUDO_LANG})"
-    return own_language_name(lang)  # in itself, as a language, not a country (pipeline.locales)
+    return own_language_name(lang)  # in itself, as a language, not a country (pipeline.lang.locales)
 
 
 def edition_date(edition: Edition) -> str:
@@ -168,7 +168,7 @@ def _created(edition: Edition) -> str:
 def render_html(edition: Edition, langs: list[str], site: dict | None = None) -> str:
     """The HTML edition (also the PDF's source), once its fonts can draw every character."""
     # The fonts of the page's own text, English fallback text and the switcher's names
-    # (pipeline.fonts through editions/fonts.py); an uncovered character fails here.
+    # (pipeline.typesetting.fonts through editions/fonts.py); an uncovered character fails here.
     fonts = check_glyphs(edition, ui_strings(edition), [(other, language_name(other)) for other in langs])
     fallbacks = fallback_faces(fonts)
     translations = ui_translations(edition.lang)
@@ -200,7 +200,7 @@ def render_index(
 ) -> str:
     """The landing page: the letter's title, each edition in its own language with its state and
     file sizes (of the files in ``folder``); ``site`` as in :func:`render_html`."""
-    from .site import index_context  # site.py builds on this module
+    from pipeline.editions.site import index_context  # site.py builds on this module
 
     template = template_environment().get_template("index.html.j2")
     return template.render(

@@ -21,12 +21,12 @@ from babel import Locale
 from babel.core import get_global
 from babel.units import format_unit
 
-from ..document import Document
-from ..locales import babel_locale, bcp47, direction
-from ..locales import language_name as own_language_name
-from ..typography import typeset
-from .model import PSEUDO_LANG, SOURCE_LANG, Edition
-from .render import edition_date, translation_notice, ui_translations
+from pipeline.document.model import Document
+from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
+from pipeline.editions.render import edition_date, translation_notice, ui_translations
+from pipeline.lang.locales import babel_locale, bcp47, direction
+from pipeline.lang.locales import language_name as own_language_name
+from pipeline.lang.typography import typeset
 
 SUMS = "SHA256SUMS"
 DESCRIPTION_CHARS = 300  # og:description: a few lines in a link preview

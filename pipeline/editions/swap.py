@@ -24,8 +24,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import PipelineError
-from ..fileio import fsync_dir
+from pipeline.errors import PipelineError
+from pipeline.fileio import fsync_dir
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2

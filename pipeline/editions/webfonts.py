@@ -1,7 +1,7 @@
 """Web fonts of the published site: WOFF2 subsets of the Noto faces each page uses.
 
 The PDF embeds its fonts; a web page would otherwise depend on the fonts the
-reader has installed. Each page's faces come from ``pipeline.fonts.font_stack``
+reader has installed. Each page's faces come from ``pipeline.typesetting.fonts.font_stack``
 (the stack the edition itself is set in, resolved by fontconfig), every style
 the templates use. A face is subset once, with fontTools, to the characters of
 every page that uses it (plus printable ASCII and common punctuation, for text
@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PipelineError
-from ..fonts import FontFace, css_families, font_stack, needs_glyph, unicode_range
+from pipeline.errors import PipelineError
+from pipeline.typesetting.fonts import FontFace, css_families, font_stack, needs_glyph, unicode_range
 
 FOLDER = "fonts"
 CSS_NAME = "fonts.css"

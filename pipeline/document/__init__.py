@@ -1,0 +1,1 @@
+"""Stage 1: a letter file -> Document (model, sentence splitting, one reader per format, cache)."""

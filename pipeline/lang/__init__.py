@@ -1,0 +1,1 @@
+"""Language knowledge: codes, CLDR names and direction, typography, transliteration."""

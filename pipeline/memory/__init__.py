@@ -1,0 +1,1 @@
+"""Translation memory and termbase: reviewed work of every letter reused as drafts, TMX, glossary."""

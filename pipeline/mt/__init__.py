@@ -1,0 +1,1 @@
+"""Stage 3: machine-translated drafts for reviewers, through one of several engines."""

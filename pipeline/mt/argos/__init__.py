@@ -1,0 +1,1 @@
+"""Argos Translate: the models, their packages on disk, and a local LibreTranslate serving them."""

@@ -1,0 +1,1 @@
+"""Stage 4: quality checks, review sheets, sign-offs and exports for CAT tools."""

@@ -1,0 +1,1 @@
+"""Language-neutral text: invisible and direction-changing characters, inline markup."""

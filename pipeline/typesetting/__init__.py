@@ -1,0 +1,1 @@
+"""Typesetting for every script: fonts through fontconfig, hyphenation, and the WeasyPrint hooks."""

@@ -1,0 +1,1 @@
+"""The only code that touches WeasyPrint, pydyf or Pyphen internals (see README.md here)."""
