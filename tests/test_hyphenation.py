@@ -390,7 +390,7 @@ def test_azerbaijani_edition_is_justified_and_hyphenated(editions):
 def test_sample_paragraphs_keep_every_word(editions):
     from weasyprint import HTML
 
-    from pipeline.editions import TEMPLATES
+    from pipeline.project import TEMPLATES
 
     html = HTML(string=(editions / "ru.html").read_text("utf-8"), base_url=str(TEMPLATES) + "/")
     document = hyphenation.render(html)

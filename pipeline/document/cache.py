@@ -22,14 +22,13 @@ import hashlib
 import json
 import os
 import sys
-from pathlib import Path
 
 from pipeline.document.model import Document, Segment, Signatory, TextBlock
 from pipeline.errors import PipelineError
 from pipeline.fileio import installed_fingerprint, write_target
+from pipeline.project import DOCUMENT_CACHE, PACKAGE
 
-PACKAGE = Path(__file__).resolve().parent
-CACHE = PACKAGE.parent / "output" / ".cache" / "documents"
+CACHE = DOCUMENT_CACHE
 LIBRARIES = ("markdown_it", "docx", "lxml", "sentencex", "yaml")  # the readers' parsers
 VERSION = 1  # of the JSON below
 

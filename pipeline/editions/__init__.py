@@ -30,8 +30,6 @@ from pipeline.editions.pdf import (
 )
 from pipeline.editions.publish import publish
 from pipeline.editions.render import (
-    CACHE,
-    TEMPLATES,
     colophon,
     edition_date,
     language_name,
@@ -43,12 +41,10 @@ from pipeline.editions.render import (
 )
 
 __all__ = [
-    "CACHE",
     "DEFAULT_MAX_PAGES",
     "MAX_PAGES_ENV",
     "PSEUDO_LANG",
     "SOURCE_LANG",
-    "TEMPLATES",
     "Edition",
     "Result",
     "Text",

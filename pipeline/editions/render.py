@@ -22,11 +22,9 @@ from pipeline.lang.locales import bcp47, direction, ui_catalog_path
 from pipeline.lang.locales import language_name as own_language_name
 from pipeline.lang.typography import typeset
 from pipeline.po.catalog import read_catalog
+from pipeline.project import TEMPLATES
 from pipeline.text.unichars import text_direction
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates"
-CACHE = ROOT / "output" / ".cache"  # derived data only (validated when read): safe to delete
 # The template's own strings, for the glyph check (see ui_strings).
 UI_IDS = (
     "Open letter",

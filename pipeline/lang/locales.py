@@ -18,6 +18,7 @@ from babel.core import get_global, get_locale_identifier, parse_locale
 
 from pipeline.errors import PipelineError
 from pipeline.lang.codes import MODIFIER_SCRIPTS, canonical
+from pipeline.project import ROOT, UI_FOLDER
 
 # CLDR's name of a few languages in themselves is also the name of their country
 # ("azərbaycan" / "Azərbaycan"), so a capitalised switcher entry names the
@@ -199,8 +200,6 @@ def ui_catalog_path(tag: str, folder: Path) -> Path | None:
 
 # --- the interface catalogs' template ---------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
-UI_FOLDER = ROOT / "templates" / "ui"
 UI_SOURCES = [("templates/**.j2", "jinja2"), ("pipeline/**.py", "python")]
 
 

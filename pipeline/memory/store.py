@@ -30,6 +30,7 @@ from babel.messages.catalog import Catalog, Message
 from pipeline.errors import PipelineError
 from pipeline.fileio import write_target
 from pipeline.po.catalog import ROLE_COMMENTS, message_state, read_catalog
+from pipeline.project import memory_index
 
 NEAR_CUTOFF = 75  # percent, rapidfuzz fuzz.ratio on lower-cased text
 CANDIDATES = 32  # entries sharing most rare words that are scored per query
@@ -93,7 +94,7 @@ def primary(code: str) -> str:
 
 def default_db(translations: Path) -> Path:
     """Where a project's memory index lives: output/.cache beside translations/ (git-ignored)."""
-    return Path(translations).resolve().parent / "output" / ".cache" / "memory.sqlite"
+    return memory_index(translations)
 
 
 # STRICT tables: SQLite itself refuses a value of another type.

@@ -29,8 +29,8 @@ from fontTools.unicodedata import script_name
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
 from pipeline.lang.locales import likely_script, split_tag
+from pipeline.project import CMAP_CACHE
 
-CMAP_CACHE = Path(__file__).resolve().parent.parent / "output" / ".cache" / "cmaps"
 BASE_FAMILY = "Noto Serif"  # Latin, Greek, Cyrillic
 # Scripts whose Noto face is not "Noto Serif <Script name>" (or has a better choice first).
 SCRIPT_FAMILIES = {

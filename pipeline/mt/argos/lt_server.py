@@ -28,10 +28,10 @@ from pathlib import Path
 from filelock import FileLock
 
 from pipeline.errors import PipelineError
-from pipeline.mt.argos.models import MODELS_DIR
+from pipeline.mt.argos.packages import MODELS_DIR
+from pipeline.project import ROOT
 
 LT_RELEASE = "1.9.6"  # the libretranslate release on PyPI this project is tested with
-ROOT = Path(__file__).resolve().parents[2]
 NOWHERE = "http://127.0.0.1:9/"  # an Argos index that cannot answer: no model downloads
 
 

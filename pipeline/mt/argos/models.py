@@ -18,17 +18,15 @@ from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
 from pipeline.jsonfile import key_line, kind, read_json
 from pipeline.mt.argos.packages import (
-    MODELS_DIR,
     SOURCE_LANG,
     argos,
     installed_package,
-    load_translator,
     read_package_metadata,
     stage_all,
     swap_in,
 )
+from pipeline.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCK_NAME = "argos-models.lock.json"  # beside the catalogs, in translations/
 LOCK_FILE = ROOT / "translations" / LOCK_NAME
 INDEX_TIMEOUT = 15

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.jsonfile import kind, read_json
+from pipeline.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = Path(os.environ.get("LETTER_MODELS_DIR", ROOT / "models"))
 SOURCE_LANG = "en"
 STAGING_PREFIX = ".install-"
