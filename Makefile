@@ -39,8 +39,8 @@ endif
 endif
 # Language codes name files: each is checked and written its one way (FR -> fr,
 # pt-BR -> pt_BR, zh-hant -> zh_Hant) before any path is built, by the code the
-# commands use (pipeline/lang/codes.py; the CLDR check too once .venv has Babel).
-LANGTAG := $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m pipeline.lang.codes
+# commands use (pipeline/lang/codes.py via pipeline/lang/__main__.py; the CLDR check too once .venv has Babel).
+LANGTAG := $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m pipeline.lang
 override LANGS := $(shell $(LANGTAG) LANGS '$(subst ','\'',$(LANGS))' 2>&1)
 ifneq ($(.SHELLSTATUS),0)
 $(error $(LANGS))

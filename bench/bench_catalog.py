@@ -2,7 +2,7 @@
 
 For 500, 5,000 and 20,000 segments, two commands update the same translated catalog (old.po) against the same changed template (new.pot), each a process of its own, start-up included, taking turns (A/B interleaved, the first alternating), 7 times each at 500 and 5 at 5,000 and 20,000; printed: median and min wall time of each, their CPU time (user+sys, both cores), the ratios of medians and of mins, and the growth exponent fitted over the sizes.
 
-  A (ours):  python -m pipeline.po.merge old.po new.pot -o ours.po --lang fr
+  A (ours):  python -m pipeline.po old.po new.pot -o ours.po --lang fr
              (read both files, update_catalog, write the .po atomically: the merge `pipeline po` does per language)
   B (GNU):   msgmerge --quiet --previous -o gnu.po old.po new.pot
 
@@ -27,7 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.document.load import segment_letter  # noqa: E402
-from pipeline.po.catalog import catalog_bytes, parse_locale, read_catalog, update_catalog
+from pipeline.po.catalog import (  # noqa: E402
+    build_template,
+    catalog_bytes,
+    parse_locale,
+    read_catalog,
+    update_catalog,
+)
 
 WORDS = [
     "peace",
@@ -112,7 +118,7 @@ def prepare(work: Path, segments: int) -> int:
 
 
 def ours(work: Path) -> list[str]:
-    return [sys.executable, "-m", "pipeline.po.merge", "old.po", "new.pot", "-o", "ours.po", "--lang", "fr"]
+    return [sys.executable, "-m", "pipeline.po", "old.po", "new.pot", "-o", "ours.po", "--lang", "fr"]
 
 
 def gnu(work: Path) -> list[str]:
@@ -161,7 +167,7 @@ def main() -> None:
             read_catalog(work / "new.pot"), read_catalog(work / "old.po"), parse_locale("fr")
         )
         if (work / "ours.po").read_bytes() != catalog_bytes(expected):
-            sys.exit("bench: python -m pipeline.po.merge wrote another catalog than update_catalog")
+            sys.exit("bench: python -m pipeline.po wrote another catalog than update_catalog")
         fuzzy_a = sum(1 for m in read_catalog(work / "ours.po") if m.fuzzy)
         fuzzy_b = sum(1 for m in read_catalog(work / "gnu.po") if m.fuzzy)
         (a_wall, a_cpu), (b_wall, b_cpu) = runs["A"], runs["B"]

@@ -48,7 +48,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from argos_builder import FILLER, pieces, random_spec, train_sentencepiece  # noqa: E402
 
 from pipeline.document.load import load_document  # noqa: E402
-from pipeline.mt.drafts import (
+from pipeline.mt.drafts import (  # noqa: E402
+    BATCH_SIZE,
     LENGTH_PENALTY,
     Journal,
     mask_numbers,

@@ -14,7 +14,7 @@ from conftest import ROOT, SEED
 
 from pipeline.document import cache as document_cache
 from pipeline.document.load import load_document
-from pipeline.editions import render
+from pipeline.editions import render, site
 from pipeline.editions.model import build_edition
 from pipeline.memory.store import all_units, default_db, open_memory
 from pipeline.typesetting import fonts
@@ -42,7 +42,7 @@ def test_a_planted_jinja_bytecode_file_is_not_executed(tmp_path, monkeypatch):
     try:
         doc = load_document(SEED)
         html = render.render_html(build_edition(doc, "en", None), ["en"])
-        index = render.render_index(doc, [build_edition(doc, "en", None)])
+        index = site.render_index(doc, [build_edition(doc, "en", None)])
     finally:
         render.template_environment.cache_clear()
     assert not marker.exists()

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from pipeline.document.load import load_document
 from pipeline.memory.recall import origin_counts
-from pipeline.memory.store import Matcher, Unit, all_units, default_db, open_memory, refresh
+from pipeline.memory.store import Matcher, all_units, default_db, open_memory, refresh
+from pipeline.memory.units import Unit
 from pipeline.mt.argos.models import argos
 from pipeline.mt.drafts import translate_catalog
 from pipeline.po.catalog import catalog_bytes, read_catalog

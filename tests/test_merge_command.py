@@ -1,4 +1,4 @@
-"""``python -m pipeline.po.merge``: the fuzzy search in a second process, the entries it cannot
+"""``python -m pipeline.po``: the fuzzy search in a second process, the entries it cannot
 change written out meanwhile; the file is the same as the merge done in one process."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bench_catalog import prepare
 
 def merge_command(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.po.merge", "old.po", "new.pot", "-o", "out.po", "--lang", "fr", *extra],
+        [sys.executable, "-m", "pipeline.po", "old.po", "new.pot", "-o", "out.po", "--lang", "fr", *extra],
         cwd=folder, capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip

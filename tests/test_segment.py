@@ -9,8 +9,9 @@ import pytest
 import sentencex
 from conftest import SECOND, SEED, run_cli
 
-from pipeline.document.load import load_document, segment_letter, split_sentences
+from pipeline.document.load import load_document, segment_letter
 from pipeline.document.model import Signatory, document_to_json
+from pipeline.document.sentences import split_sentences
 from pipeline.errors import PipelineError
 
 LETTER_TEMPLATE = """date 2024-05-01 Lead sentence here.

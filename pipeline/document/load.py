@@ -1,94 +1,23 @@
-"""Stage 1: a letter file -> Document. Sentence splitting shared by every reader.
+"""Stage 1: a letter file -> Document, the entry points other stages import.
 
 The format readers live in pipeline/document/readers/ (plain text, Markdown, HTML,
-Word); this module keeps the entry points other stages import.
+Word); decoding and sentence splitting, shared by every reader, in sentences.py.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
-import re
 import sys
 
-import sentencex
-
 from pipeline.document.model import Document
-from pipeline.errors import PipelineError
-
-# Honorifics after which the next word is a name, never a new sentence.
-HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "st", "rev", "gen", "sen", "rep", "gov", "no", "hon"}
-# Line breaks other than \n that Python's str.splitlines (and so PO readers) honour:
-# inside a msgid they would break the catalog, so they end the line here.
-LINE_BREAKS = dict.fromkeys(map(ord, "\v\f\x1c\x1d\x1e\x85\u2028\u2029"), "\n")
-
-
-# Byte order marks and their codecs, UTF-32 first (its little-endian BOM starts with UTF-16's).
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-)
-
-
-def decode_text(path: str | os.PathLike, data: bytes) -> str:
-    """Letter bytes as text: UTF-8 with or without BOM, UTF-16 or UTF-32 with a BOM, any line endings."""
-    codec, name = next(((c, n) for bom, c, n in BOMS if data.startswith(bom)), ("utf-8", "UTF-8"))
-    if codec == "utf-8" and b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise PipelineError(path, "binary file, not a text letter (NUL byte)", line)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(codec, "replace").count("\n") + 1
-        if name == "UTF-8":
-            reason = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the letter as UTF-8"
-        else:
-            reason = (
-                f"not valid {name} text (byte offset {exc.start}: {exc.reason}); save the letter as UTF-8"
-            )
-        raise PipelineError(path, reason, line) from exc
-    if "\x00" in text:
-        raise PipelineError(
-            path, "binary file, not a text letter (NUL character)", text[: text.index("\x00")].count("\n") + 1
-        )
-    if not text.strip():
-        raise PipelineError(path, "empty letter")
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_BREAKS)
+from pipeline.document.readers import format_for, read, read_bytes
+from pipeline.document.readers.text import read_text
+from pipeline.document.sentences import LINE_BREAKS, decode_text
 
 
 def read_source(path: str | os.PathLike) -> str:
     """Read a letter as text (at most LETTER_MAX_BYTES): UTF-8, any line endings."""
-    from pipeline.document.readers import read_bytes
-
     return decode_text(path, read_bytes(path))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences with sentencex, plus our own fixes.
-
-    sentencex (Wikimedia's rule-based segmenter) handles U.S., U.N., e.g., a.m.
-    and quotes; it is about 1000x faster than pysbd here (see docs/design.md).
-    Our one fix: it splits after an honorific when the next word is a common
-    sentence starter ("Dr. Who", "Mr. Who"); an honorific is never a boundary.
-    """
-    pieces = [p.strip() for p in sentencex.segment("en", text)]
-    sentences: list[str] = []
-    for piece in pieces:
-        if not piece:
-            continue
-        if sentences and _ends_with_honorific(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
-
-
-def _ends_with_honorific(sentence: str) -> bool:
-    match = re.search(r"(?:^|\s)([A-Za-z]+)\.$", sentence)
-    return bool(match) and match.group(1).lower() in HONORIFICS
 
 
 def segment_letter(text: str, source: str | os.PathLike = "<letter>") -> Document:
@@ -100,8 +29,6 @@ def segment_letter(text: str, source: str | os.PathLike = "<letter>") -> Documen
     signatories: numbered ``N. Name – Title``, bulleted, or plain lines
     after "Signed,".
     """
-    from pipeline.document.readers.text import read_text
-
     return read_text(text.translate(LINE_BREAKS), source)
 
 
@@ -109,7 +36,6 @@ def load_document(path: str | os.PathLike, fmt: str | None = None) -> Document:
     """Read and segment a letter file (format by extension, or ``fmt``); warnings go to stderr."""
     from pipeline.document.cache import cache_key, cached_document, store_document
     from pipeline.document.model import letter_name
-    from pipeline.document.readers import format_for, read, read_bytes
 
     name = letter_name(path)  # refuse a name that would put files outside translations/ and output/
     reader = format_for(path, fmt)  # an unknown format is refused before the file is read, as before

@@ -34,11 +34,11 @@ from pipeline.editions.render import (
     edition_date,
     language_name,
     render_html,
-    render_index,
     template_environment,
     ui_strings,
     ui_translations,
 )
+from pipeline.editions.site import render_index
 
 __all__ = [
     "DEFAULT_MAX_PAGES",

@@ -21,7 +21,8 @@ from pipeline.editions.font_stacks import font_coverage
 from pipeline.editions.model import Edition, build_edition, edition_for
 from pipeline.editions.pdf import max_pages, pdf_identifier, pdf_key, render_pdf
 from pipeline.editions.progress import Progress
-from pipeline.editions.render import render_html, render_index
+from pipeline.editions.render import render_html
+from pipeline.editions.site import render_index
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
 

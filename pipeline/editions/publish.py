@@ -22,13 +22,14 @@ from pipeline.document.model import Document
 from pipeline.editions.build import file_bytes
 from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition, build_edition, edition_for
 from pipeline.editions.pdf import data_identifier, pdf_key
-from pipeline.editions.render import render_html, render_index
+from pipeline.editions.render import render_html
 from pipeline.editions.site import (
     SUMS,
     bundle,
     bundle_time,
     og_locale,
     read_page,
+    render_index,
     sample_sizes,
     site_files,
     sums,

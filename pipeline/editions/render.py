@@ -6,7 +6,6 @@ import datetime
 import io
 import os
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from babel import Locale
@@ -14,7 +13,6 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from pipeline.document.model import Document
 from pipeline.editions.font_stacks import check_glyphs, fallback_faces, font_families
 from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
 from pipeline.errors import PipelineError
@@ -156,7 +154,7 @@ def translation_notice(edition: Edition) -> list[str]:
     return [typeset(line, edition.lang) for line in notice]
 
 
-def _created(edition: Edition) -> str:
+def created_stamp(edition: Edition) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -178,7 +176,7 @@ def render_html(edition: Edition, langs: list[str], site: dict | None = None) ->
         _=translations.gettext,
         date_text=edition_date(edition),
         author=author,
-        created=_created(edition),
+        created=created_stamp(edition),
         langs=langs,
         language_name=language_name,
         text_direction=direction(edition.lang),
@@ -190,21 +188,6 @@ def render_html(edition: Edition, langs: list[str], site: dict | None = None) ->
         ),  # [(None or BCP 47 tag, [family, ...])], never translated text
         fallback_faces=list(fallbacks.values()),  # @font-face aliases limited by unicode-range
         site=site or {},  # published pages only: web fonts, card metadata (editions/publish.py)
-    )
-
-
-def render_index(
-    doc: Document, editions: list[Edition], folder: Path | None = None, site: dict | None = None
-) -> str:
-    """The landing page: the letter's title, each edition in its own language with its state and
-    file sizes (of the files in ``folder``); ``site`` as in :func:`render_html`."""
-    from pipeline.editions.site import index_context  # site.py builds on this module
-
-    template = template_environment().get_template("index.html.j2")
-    return template.render(
-        **index_context(doc, editions, Path(folder) if folder else None),
-        created=_created(editions[0]) if editions else "",
-        site=site or {},
     )
 
 

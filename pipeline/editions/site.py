@@ -23,7 +23,13 @@ from babel.units import format_unit
 
 from pipeline.document.model import Document
 from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
-from pipeline.editions.render import edition_date, translation_notice, ui_translations
+from pipeline.editions.render import (
+    created_stamp,
+    edition_date,
+    template_environment,
+    translation_notice,
+    ui_translations,
+)
 from pipeline.lang.locales import babel_locale, bcp47, direction
 from pipeline.lang.locales import language_name as own_language_name
 from pipeline.lang.typography import typeset
@@ -223,3 +229,16 @@ def bundle(entries: dict[str, bytes], prefix: str, when: tuple[int, int, int, in
             info.external_attr = 0o100644 << 16
             archive.writestr(info, entries[name], compresslevel=9)
     return buffer.getvalue()
+
+
+def render_index(
+    doc: Document, editions: list[Edition], folder: Path | None = None, site: dict | None = None
+) -> str:
+    """The landing page: the letter's title, each edition in its own language with its state and
+    file sizes (of the files in ``folder``); ``site`` as in :func:`render_html`."""
+    template = template_environment().get_template("index.html.j2")
+    return template.render(
+        **index_context(doc, editions, Path(folder) if folder else None),
+        created=created_stamp(editions[0]) if editions else "",
+        site=site or {},
+    )

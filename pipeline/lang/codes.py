@@ -11,14 +11,13 @@ language is checked by :func:`pipeline.lang.locales.language_code`, which calls 
 
 Hand-written rather than Babel's ``parse_locale``: that parser drops what follows
 a ``.`` (an encoding) and accepts any characters, and the Makefile runs this
-module (``python -m pipeline.lang.codes``) at parse time, before the virtual
+module (through ``python -m pipeline.lang``) at parse time, before the virtual
 environment with Babel may exist.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 
 # gettext's @modifiers that name a script (sr@latin, uz@cyrillic, ...).
 MODIFIER_SCRIPTS = {"latin": "Latn", "cyrillic": "Cyrl", "arabic": "Arab", "devanagari": "Deva"}
@@ -54,39 +53,3 @@ def canonical(value: str) -> str:
 def split_codes(value: str) -> list[str]:
     """The codes of a LANGS value (spaces or commas between them)."""
     return value.replace(",", " ").split()
-
-
-def main(argv: list[str]) -> int:
-    """``python -m pipeline.lang.codes NAME VALUE [--one]``: the canonical codes, or one error line.
-
-    The Makefile's check of LANGS (and of LANG for approve/accept). With Babel
-    installed the languages are also checked against CLDR; before ``make install``
-    only their shape is (each command checks the language again before writing).
-    """
-    name, value, one = argv[0], " ".join(a for a in argv[1:] if a != "--one"), "--one" in argv[1:]
-    try:
-        from pipeline.lang.locales import language_code  # CLDR check too (Babel)
-    except ImportError:
-        language_code = None
-    codes = split_codes(value)
-    try:
-        if one and len(codes) != 1:
-            raise ValueError(f"give one language code, not {value.strip()!r}")
-        if language_code is not None:
-            from pipeline.errors import PipelineError
-
-            try:
-                result = [language_code(code, name) for code in codes]
-            except PipelineError as exc:
-                raise ValueError(exc.message) from None
-        else:
-            result = [canonical(code) for code in codes]
-    except ValueError as exc:
-        print(f"{name}: error: {exc}")
-        return 1
-    print(" ".join(dict.fromkeys(result)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -191,23 +191,6 @@ def check_entry(source: str, target: str, lang: str, terms: Iterable[Term]) -> l
     return found
 
 
-def glossary_findings(lang: str, catalog: Catalog, translations: Path) -> list:
-    """The ``glossary`` check of ``make check`` over one catalog's translated entries."""
-    from pipeline.review.checks import Finding
-
-    terms = load_glossary(translations)
-    findings = []
-    if not terms:
-        return findings
-    for message in catalog:
-        if not message.id or not message.string or "ignore-glossary" in message.flags:
-            continue
-        ref = ", ".join(f"{p}:{n}" for p, n in message.locations[:1]) or "?"
-        for severity, reason in check_entry(str(message.id), str(message.string), lang, terms):
-            findings.append(Finding(lang, ref, str(message.id), "glossary", severity, reason))
-    return findings
-
-
 def _placeholder(index: int) -> str:
     letters = ""
     index += 1
@@ -264,7 +247,6 @@ __all__ = [
     "annotate_catalog",
     "check_entry",
     "glossary_comments",
-    "glossary_findings",
     "load_glossary",
     "mask_terms",
     "unmask_terms",

@@ -20,7 +20,8 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
-from pipeline.memory.store import Match, Matcher, all_units, message_role, open_memory
+from pipeline.memory.store import Matcher, all_units, open_memory
+from pipeline.memory.units import Match, message_role
 
 MARK = "Memory:"
 EXACT = f"{MARK} exact match"

@@ -22,14 +22,15 @@ import hashlib
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 
 from pipeline.errors import PipelineError
 from pipeline.fileio import write_target
-from pipeline.po.catalog import ROLE_COMMENTS, message_state, read_catalog
+from pipeline.memory.tmx import read_tmx
+from pipeline.memory.units import Match, Unit, message_role, norm_lang, primary
+from pipeline.po.catalog import message_state, read_catalog
 from pipeline.project import memory_index
 
 NEAR_CUTOFF = 75  # percent, rapidfuzz fuzz.ratio on lower-cased text
@@ -37,59 +38,6 @@ CANDIDATES = 32  # entries sharing most rare words that are scored per query
 RARE_WORDS = 6  # the query's rarest words used to find candidates
 TMX_FOLDER = "memory"  # translations/memory/*.tmx
 SCHEMA = 2  # of the tables below (2: STRICT)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One reviewed pair of the memory, with where it came from."""
-
-    role: str
-    source: str
-    target: str
-    lang: str
-    letter: str  # the letter it was reviewed in, or "tmx:<file>"
-    reviewer: str
-    date: str
-
-
-@dataclass(frozen=True)
-class Match:
-    unit: Unit
-    score: float  # 100 for an exact match
-
-
-PROSE = ("paragraph", "sentence", "lead", "intro", "standfirst", "quote", "item")
-SIGNATORY = re.compile(r"Signatory \d+: (?:(personal name|organisation name)|organisation title)")
-
-
-def memory_role(role: str | None) -> str:
-    """The role a memory entry is keyed by: prose sentences share one role, the rest keep theirs."""
-    return "sentence" if not role or role in PROSE else role
-
-
-def message_role(message: Message) -> str:
-    """A catalog entry's role, from its msgctxt or its ``#.`` comment (see catalog.document_units).
-
-    The PO writer wraps long ``#.`` comments over several lines; they are joined first.
-    """
-    if message.context:
-        return memory_role(message.context)
-    text = " ".join(message.auto_comments)
-    signatory = SIGNATORY.search(text)
-    if signatory:
-        return "name" if signatory.group(1) else "title"
-    for role, comment in ROLE_COMMENTS.items():
-        if comment in text:
-            return memory_role(role)
-    return "sentence"
-
-
-def norm_lang(code: str) -> str:
-    return code.replace("-", "_").lower()
-
-
-def primary(code: str) -> str:
-    return norm_lang(code).split("_")[0]
 
 
 def default_db(translations: Path) -> Path:
@@ -209,8 +157,6 @@ def refresh(conn: sqlite3.Connection, translations: Path) -> int:
 
 def _read_units(path: Path) -> list[Unit]:
     if path.suffix == ".tmx":
-        from pipeline.memory.tmx import read_tmx
-
         return read_tmx(path)
     return catalog_units(read_catalog(path), path.parent.name, path.stem, Path(path).parent.parent)
 
@@ -404,14 +350,10 @@ class Matcher:
 
 
 __all__ = [
-    "Match",
     "Matcher",
-    "Unit",
     "all_units",
     "catalog_units",
     "default_db",
-    "memory_role",
-    "message_role",
     "open_memory",
     "refresh",
 ]

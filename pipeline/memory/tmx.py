@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
-from pipeline.memory.store import Unit, memory_role, norm_lang
+from pipeline.memory.units import Unit, memory_role, norm_lang
 from pipeline.text.unichars import NOT_XML, char_name
 
 SOURCE_LANG = "en"

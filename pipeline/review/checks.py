@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -22,17 +21,17 @@ from pipeline.document.model import Document
 from pipeline.lang.locales import likely_script
 from pipeline.lang.typography import NBSP, NNBSP, has_quotes, quote_counts, quotes_for
 from pipeline.po.catalog import document_units, read_catalog
+from pipeline.review.findings import ERROR, WARNING, Entry, Finding
+from pipeline.review.glossary_check import glossary_findings
 from pipeline.text.markup import markup_entry_check
 from pipeline.text.unichars import (
     BIDI_CONTROLS,
     BIDI_MARKS,
     char_name,
     controls,
-    escape_controls,
     longest_mark_run,
 )
 
-ERROR, WARNING = "error", "warning"
 NUMBER = re.compile(r"\d+")
 DIGIT_GROUP = re.compile(r"(?<=\d)[,.\s\u00a0\u202f](?=\d{3}(?!\d))")
 # A decade written with two digits ("the 90s", "'90s"): a translation may write it in full
@@ -82,39 +81,6 @@ ENGLISH_WORDS = set(
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
-
-
-@dataclass(frozen=True)
-class Finding:
-    lang: str
-    ref: str
-    msgid: str
-    check: str
-    severity: str
-    reason: str
-
-    def __str__(self) -> str:
-        entry = self.msgid if len(self.msgid) <= 60 else self.msgid[:57] + "..."
-        line = f"{self.severity}: {self.lang}: {self.ref}: [{self.check}] {entry!r}: {self.reason}"
-        return escape_controls(line)  # a `#:` reference could hold a terminal escape
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What a check sees of one catalog entry."""
-
-    lang: str
-    message: Message
-    role: str  # name, title, lead, paragraph, ...
-    source_words: frozenset[str]
-
-    @property
-    def source(self) -> str:
-        return str(self.message.id)
-
-    @property
-    def target(self) -> str:
-        return str(self.message.string)
 
 
 def _numbers(text: str) -> list[str]:
@@ -412,8 +378,6 @@ def check_all(
     doc: Document, langs: list[str], translations: Path, read: dict[str, Catalog] | None = None
 ) -> list[Finding]:
     """Every finding of ``langs``' catalogs; ``read`` holds catalogs already read (checked as they are)."""
-    from pipeline.memory.glossary import glossary_findings
-
     read = read or {}
     catalogs = {
         lang: read[lang] if lang in read else read_catalog(Path(translations) / doc.name / f"{lang}.po")

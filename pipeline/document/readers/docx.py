@@ -20,6 +20,8 @@ from lxml import etree
 
 from pipeline.document.readers.limits import DOCX_MAX_ENTRIES, DOCX_MAX_RATIO, DOCX_MAX_UNPACKED_BYTES
 from pipeline.document.readers.raw import Meta, Raw, list_item
+from pipeline.document.readers.structure import Builder
+from pipeline.document.sentences import split_sentences
 from pipeline.errors import PipelineError
 from pipeline.text.markup import escape
 
@@ -221,8 +223,6 @@ def read_docx(path, data: bytes) -> tuple[list[Raw], Meta]:
 
 
 def read(path: str | os.PathLike, data: bytes):
-    from pipeline.document.load import split_sentences
-    from pipeline.document.readers.structure import Builder
 
     raws, meta = read_docx(path, data)
     return Builder(os.fspath(path), markup=True, fmt="docx", split=split_sentences).build(raws, meta)

@@ -23,6 +23,8 @@ from lxml import etree
 
 from pipeline.document.readers.limits import HTML_MAX_ATTRIBUTES, HTML_MAX_DEPTH
 from pipeline.document.readers.raw import Meta, Raw, dropped_notice, list_item
+from pipeline.document.readers.structure import Builder
+from pipeline.document.sentences import decode_text, split_sentences
 from pipeline.errors import PipelineError
 from pipeline.text.markup import escape
 
@@ -348,8 +350,6 @@ def read_html(path, text: str) -> tuple[list[Raw], Meta]:
 
 
 def read(path: str | os.PathLike, data: bytes):
-    from pipeline.document.load import decode_text, split_sentences
-    from pipeline.document.readers.structure import Builder
 
     raws, meta = read_html(path, decode_text(path, data))
     return Builder(os.fspath(path), markup=True, fmt="html", split=split_sentences).build(raws, meta)

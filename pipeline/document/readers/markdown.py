@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 
 from pipeline.document.readers.limits import FRONT_MATTER_MAX_BYTES, FRONT_MATTER_MAX_DEPTH
 from pipeline.document.readers.raw import Meta, Raw, dropped_notice
+from pipeline.document.readers.structure import Builder
+from pipeline.document.sentences import decode_text, split_sentences
 from pipeline.errors import PipelineError
 from pipeline.text.markup import escape
 
@@ -228,8 +230,6 @@ def read_markdown(path, text: str) -> tuple[list[Raw], Meta]:
 
 
 def read(path: str | os.PathLike, data: bytes):
-    from pipeline.document.load import decode_text, split_sentences
-    from pipeline.document.readers.structure import Builder
 
     raws, meta = read_markdown(path, decode_text(path, data))
     return Builder(os.fspath(path), markup=True, fmt="markdown", split=split_sentences).build(raws, meta)

@@ -12,6 +12,8 @@ import re
 
 from pipeline.document.model import Document
 from pipeline.document.readers.raw import Meta, Raw, list_item
+from pipeline.document.readers.structure import Builder
+from pipeline.document.sentences import decode_text, split_sentences
 
 
 def raws_from_text(text: str) -> list[Raw]:
@@ -48,14 +50,11 @@ def raws_from_text(text: str) -> list[Raw]:
 
 def read_text(text: str, source: str | os.PathLike = "<letter>") -> Document:
     """Segment a plain-text letter held in a string."""
-    from pipeline.document.load import split_sentences
-    from pipeline.document.readers.structure import Builder
 
     builder = Builder(os.fspath(source), markup=False, fmt="text", split=split_sentences)
     return builder.build(raws_from_text(text), Meta())
 
 
 def read(path: str | os.PathLike, data: bytes) -> Document:
-    from pipeline.document.load import decode_text
 
     return read_text(decode_text(path, data), path)

@@ -28,45 +28,14 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
 
 from pipeline.errors import PipelineError
+from pipeline.mt.engines.base import Engine, Settings
 
 ENGINES = ("ctranslate2", "libretranslate")
 CONFIG_NAME = "mt.toml"
-
-
-@dataclass(frozen=True)
-class Result:
-    """One segment's translation: n-best texts (best first), still masked."""
-
-    texts: list[str]
-    score: float | None = None  # log-probability of the best text, when the engine reports one
-    origin: str = ""  # provenance of what produced it (server, version, pair)
-
-
-class Engine(Protocol):
-    name: str
-
-    def translate(self, batches: Iterable[list[str]], lang: str) -> Iterator[tuple[int, list[Result]]]: ...
-
-    def provenance(self, lang: str) -> str: ...
-
-    def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Settings:
-    engine: str = "ctranslate2"
-    urls: list[str] = field(default_factory=list)
-    api_key: str | None = None
-    in_flight: int | None = None  # None: 2 per URL
-    timeout: float = 120.0
-    retries: int = 6
-    source: Path | None = None  # the config file read, if any (for error messages)
 
 
 def _config_path(env: Mapping[str, str], cwd: Path) -> Path:

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from pipeline.errors import PipelineError
-from pipeline.mt.engines import Result, Settings
+from pipeline.mt.engines.base import Result, Settings
 from pipeline.mt.engines.http import TooLarge, bounded_request
 
 SOURCE_LANG = "en"
