@@ -80,8 +80,8 @@ EDITION_FILES := $(HTMLS) $(PDFS) $(OUT)/index.html
 # checks or MT code; an edition is not made from review, checks or MT code,
 # nor from other languages' interface catalogs.
 CODE := $(shell find pipeline -name '*.py' -not -path '*/__pycache__/*')
-# Review (but the sign-off records every edition reads), MT, pseudo-translation and transliteration.
-NOT_EDITION_CODE := $(filter-out pipeline/review/__init__.py pipeline/review/signoff.py,$(wildcard pipeline/review/*.py)) $(shell find pipeline/mt -name '*.py') pipeline/editions/pseudo.py pipeline/lang/translit.py
+# Review, MT, pseudo-translation and transliteration.
+NOT_EDITION_CODE := $(wildcard pipeline/review/*.py) $(shell find pipeline/mt -name '*.py') pipeline/editions/pseudo.py pipeline/lang/translit.py
 NOT_CATALOG_CODE := $(NOT_EDITION_CODE) $(wildcard pipeline/editions/*.py) $(shell find pipeline/typesetting -name '*.py') pipeline/lang/typography.py
 CATALOG_CODE := $(filter-out $(NOT_CATALOG_CODE),$(CODE))
 EDITION_CODE := $(filter-out $(NOT_EDITION_CODE),$(CODE))

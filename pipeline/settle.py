@@ -10,17 +10,17 @@ not parse and reads the same after a pause is broken, and reported as it is.
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline import config
 from pipeline.errors import PipelineError
 
 T = TypeVar("T")
-BUSY_TIMEOUT = float(os.environ.get("PIPELINE_BUSY_TIMEOUT", "30"))
+BUSY_TIMEOUT = float(config.raw("PIPELINE_BUSY_TIMEOUT"))
 # How long a file must read the same to count as saved: longer than an editor's pause mid-write.
 SETTLE = 0.05
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 from conftest import ROOT, SEED
 
+from pipeline import project, templating
 from pipeline.document import cache as document_cache
 from pipeline.document.load import load_document
 from pipeline.editions import render, site
@@ -37,14 +38,14 @@ def test_a_planted_jinja_bytecode_file_is_not_executed(tmp_path, monkeypatch):
     for name in ("edition.html.j2", "index.html.j2"):
         plant_bytecode(old_home / "jinja", name, marker)
     assert list((old_home / "jinja").iterdir())
-    monkeypatch.setattr(render, "CACHE", old_home)
-    render.template_environment.cache_clear()
+    monkeypatch.setattr(project, "CACHE", old_home)
+    templating.template_environment.cache_clear()
     try:
         doc = load_document(SEED)
         html = render.render_html(build_edition(doc, "en", None), ["en"])
         index = site.render_index(doc, [build_edition(doc, "en", None)])
     finally:
-        render.template_environment.cache_clear()
+        templating.template_environment.cache_clear()
     assert not marker.exists()
     assert "<html" in html and "<html" in index
     assert doc.blocks[0].sentences[0].text.split()[0] in html

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, SEED, run_cli
 
 from pipeline.po.catalog import catalog_bytes, read_catalog
-from pipeline.review.signoff import catalog_hash
+from pipeline.po.signoff import catalog_hash
 
 CLEAN_ID = "We stand at a historic crossroads."
 SPOILED = "Nous sommes à un carrefour historique de 1999."  # a number not in the source: a check error

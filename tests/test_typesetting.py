@@ -25,7 +25,7 @@ from pipeline.editions import build_edition, render_html
 from pipeline.lang.locales import babel_locale
 from pipeline.lang.typography import NBSP, NNBSP, no_break_spaces, typeset
 from pipeline.po.catalog import read_catalog
-from pipeline.review.signoff import SignOff, catalog_hash, source_hash
+from pipeline.po.signoff import SignOff, catalog_hash, source_hash
 
 LANGS = ("fr", "ru", "az")
 SAMPLE = ROOT / "translations" / "letter"

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline import config
 from pipeline.cli.common import DEFAULT_LANGS, existing_catalogs, langs_arg, source_ref
 from pipeline.cli.editions import cmd_edition, cmd_editions, cmd_index, cmd_pseudo, cmd_publish
 from pipeline.cli.review import cmd_accept, cmd_approve, cmd_check, cmd_export, cmd_memory, cmd_review
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         # A bug, not bad input (bad input is a PipelineError naming its file and line):
         # one line here; PIPELINE_DEBUG=1 shows the traceback to report.
-        if os.environ.get("PIPELINE_DEBUG"):
+        if config.is_set("PIPELINE_DEBUG"):
             raise
         from pipeline.text.unichars import escape_controls
 

@@ -30,8 +30,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from pipeline.fileio import read_bytes_or_none
     from pipeline.po.read import read_catalog_bytes
     from pipeline.po.save import catalog_lock
+    from pipeline.po.signoff import approve, check_approver, read_signoffs
     from pipeline.review.checks import ERROR, check_all
-    from pipeline.review.signoff import approve, check_approver, read_signoffs
     from pipeline.settle import read_settled
 
     lang = language_code(args.lang, "LANG")

@@ -23,6 +23,7 @@ import json
 import os
 import sys
 
+from pipeline import config
 from pipeline.document.model import Document, Segment, Signatory, TextBlock
 from pipeline.errors import PipelineError
 from pipeline.fileio import installed_fingerprint, write_target
@@ -46,7 +47,7 @@ def _code_fingerprint() -> str:
 
 def cache_key(path: str | os.PathLike, reader: str, data: bytes) -> str:
     """The key of a letter read by ``reader`` (``readers.format_for``: LETTER_FORMAT included)."""
-    parts = [_code_fingerprint(), os.fspath(path), reader, f"DATE={os.environ.get('DATE', '')}"]
+    parts = [_code_fingerprint(), os.fspath(path), reader, f"DATE={config.raw('DATE')}"]
     digest = hashlib.sha256("\0".join(parts).encode())
     digest.update(data)
     return digest.hexdigest()

@@ -34,7 +34,6 @@ from pipeline.editions.render import (
     edition_date,
     language_name,
     render_html,
-    template_environment,
     ui_strings,
     ui_translations,
 )
@@ -69,7 +68,6 @@ __all__ = [
     "render_html",
     "render_index",
     "render_pdf",
-    "template_environment",
     "ui_strings",
     "ui_translations",
     "write_index",

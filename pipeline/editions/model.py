@@ -9,13 +9,13 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog
 
+from pipeline.config import SOURCE_LANG
 from pipeline.document.model import Document, Signatory
 from pipeline.errors import PipelineError
 from pipeline.lang.typography import typeset
 from pipeline.po.catalog import catalog_stats, document_units, message_state, parse_locale, read_catalog
-from pipeline.review.signoff import SignOff, read_signoffs, signoff_status, source_hash
+from pipeline.po.signoff import SignOff, read_signoffs, signoff_status, source_hash
 
-SOURCE_LANG = "en"
 PSEUDO_LANG = "en-XA"  # pseudo-translation (make pseudo): English locale data, never final
 
 

@@ -9,7 +9,6 @@ nothing when the inputs are unchanged, whatever the files' times say.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -17,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from pipeline import config
 from pipeline.editions.font_stacks import font_fingerprint
 from pipeline.editions.progress import weasyprint_progress
 from pipeline.editions.render import TEMPLATES
@@ -36,7 +36,7 @@ _ID = re.compile(rb"/ID\s*\[\s*<([0-9a-fA-F]{32})>")
 
 def max_pages(value: int | str | None = None) -> int:
     """The most pages an edition may have: ``value``, else $LETTER_MAX_PAGES, else 200."""
-    raw = value if value is not None else os.environ.get(MAX_PAGES_ENV) or DEFAULT_MAX_PAGES
+    raw = value if value is not None else config.raw(MAX_PAGES_ENV)
     try:
         pages = int(raw)
     except ValueError:

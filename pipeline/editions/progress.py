@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import shutil
 import sys
@@ -26,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from pipeline import config
 from pipeline.terminal import escape_terminal, unescaped
 
 PAGES_ENV = "LETTER_PROGRESS_PAGES"
@@ -82,7 +82,7 @@ def weasyprint_progress(report: Report | None) -> Iterator[None]:
 def _every() -> int:
     """Pages between two log lines of one edition: $LETTER_PROGRESS_PAGES, else 10."""
     try:
-        return max(1, int(os.environ.get(PAGES_ENV, DEFAULT_PAGES)))
+        return max(1, int(config.raw(PAGES_ENV)))
     except ValueError:
         return DEFAULT_PAGES
 
@@ -91,7 +91,7 @@ def _terminal(stream: TextIO) -> tuple[TextIO, bool]:
     """Where statuses go, and whether it is a terminal (then one line is rewritten in place)."""
     if stream.isatty():
         return stream, True
-    flags = os.environ.get("MAKEFLAGS", "")
+    flags = config.raw("MAKEFLAGS")
     if re.search(r"(^|\s)(-\w*O|--output-sync)", flags):  # make holds our stderr until the step ends
         with contextlib.suppress(OSError):
             tty = open("/dev/tty", "w", encoding="utf-8")  # noqa: SIM115 - closed by Progress.close

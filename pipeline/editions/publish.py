@@ -41,7 +41,7 @@ from pipeline.fileio import read_bytes_or_none
 from pipeline.lang.locales import bcp47
 from pipeline.po.catalog import parse_locale
 from pipeline.po.read import read_catalog_bytes
-from pipeline.review.signoff import read_signoffs, signoff_path, source_hash
+from pipeline.po.signoff import read_signoffs, signoff_path, source_hash
 from pipeline.settle import read_settled
 
 

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from functools import cache
 
-import jinja2
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
+from pipeline import config
 from pipeline.editions.font_stacks import check_glyphs, fallback_faces, font_families
 from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
 from pipeline.errors import PipelineError
-from pipeline.lang.locales import bcp47, direction, ui_catalog_path
+from pipeline.lang.locales import direction, ui_catalog_path
 from pipeline.lang.locales import language_name as own_language_name
 from pipeline.lang.typography import typeset
 from pipeline.po.catalog import read_catalog
 from pipeline.project import TEMPLATES
-from pipeline.text.unichars import text_direction
+from pipeline.templating import template_environment
 
 # The template's own strings, for the glyph check (see ui_strings).
 UI_IDS = (
@@ -50,54 +49,6 @@ def ui_translations(lang: str) -> Translations:
     write_mo(buffer, read_catalog(path))
     buffer.seek(0)
     return Translations(buffer)
-
-
-def _split_placeholders(text: str, **values: str) -> list[tuple[str, str]]:
-    """Split "Page {page} of {pages}" into [("text","Page "), ("page",""), ...]."""
-    parts: list[tuple[str, str]] = []
-    rest = text
-    while "{" in rest:
-        before, _, after = rest.partition("{")
-        name, _, rest = after.partition("}")
-        if before:
-            parts.append(("text", before))
-        parts.append((name, values.get(name, "")))
-    if rest:
-        parts.append(("text", rest))
-    return parts
-
-
-def _render_inline(text: str):
-    """readers.markup.render_inline, imported on first use: markdown-it costs a plain-text letter's
-    editions about a tenth of a second of start-up otherwise."""
-    from pipeline.text.markup import render_inline
-
-    return render_inline(text)
-
-
-@cache
-def template_environment() -> jinja2.Environment:
-    """One environment per process: each template is compiled once, in memory.
-
-    No bytecode cache on disk: Jinja executes what it loads from one, so a file
-    planted in a shared output folder or a restored CI cache would run at the next
-    render. Compiling the two templates costs a few milliseconds per process.
-    """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        # Autoescape every template, whatever its name: select_autoescape()
-        # would leave "*.html.j2" unescaped.
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["placeholders"] = _split_placeholders
-    env.filters["typeset"] = typeset
-    env.filters["bcp47"] = bcp47  # lang/hreflang attributes: pt_BR -> pt-BR
-    env.filters["inline"] = _render_inline  # segment markup -> escaped HTML (readers/markup.py)
-    env.filters["text_dir"] = text_direction  # dir of a name or title, isolated with <bdi> (unichars.py)
-    return env
 
 
 def language_name(lang: str) -> str:
@@ -155,9 +106,9 @@ def translation_notice(edition: Edition) -> list[str]:
 
 
 def created_stamp(edition: Edition) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = config.source_date()
+    if moment is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return edition.date.isoformat() if edition.date else ""  # no date: no date anywhere
 
 

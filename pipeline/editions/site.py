@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +20,19 @@ from babel import Locale
 from babel.core import get_global
 from babel.units import format_unit
 
+from pipeline import config
 from pipeline.document.model import Document
 from pipeline.editions.model import PSEUDO_LANG, SOURCE_LANG, Edition
 from pipeline.editions.render import (
     created_stamp,
     edition_date,
-    template_environment,
     translation_notice,
     ui_translations,
 )
 from pipeline.lang.locales import babel_locale, bcp47, direction
 from pipeline.lang.locales import language_name as own_language_name
 from pipeline.lang.typography import typeset
+from pipeline.templating import template_environment
 
 SUMS = "SHA256SUMS"
 DESCRIPTION_CHARS = 300  # og:description: a few lines in a link preview
@@ -207,13 +207,10 @@ def sums(folder: Path, names: list[str]) -> bytes:
 
 def bundle_time(doc: Document) -> tuple[int, int, int, int, int, int]:
     """The zip entries' time: SOURCE_DATE_EPOCH, else the letter's date, else 1980-01-01 (zip's first day)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    elif doc.date:
-        moment = datetime.datetime(doc.date.year, doc.date.month, doc.date.day)
-    else:
-        moment = datetime.datetime(1980, 1, 1)
+    moment = config.source_date()
+    if moment is None:
+        day = doc.date or datetime.date(1980, 1, 1)
+        moment = datetime.datetime(day.year, day.month, day.day)
     moment = max(moment.replace(tzinfo=None), datetime.datetime(1980, 1, 1))
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 

@@ -163,7 +163,7 @@ def _read_units(path: Path) -> list[Unit]:
 
 def provenance_of(catalog: Catalog, letter: str, lang: str, translations: Path) -> tuple[str, str]:
     """Who reviewed a catalog and when: its sign-off, else its Last-Translator header."""
-    from pipeline.review.signoff import read_signoffs
+    from pipeline.po.signoff import read_signoffs
 
     with contextlib.suppress(PipelineError):
         signoff = read_signoffs(translations, letter).get(lang)

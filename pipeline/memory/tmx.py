@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.config import SOURCE_LANG
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
 from pipeline.memory.units import Unit, memory_role, norm_lang
 from pipeline.text.unichars import NOT_XML, char_name
 
-SOURCE_LANG = "en"
 PROPS = ("x-role", "x-letter", "x-reviewer", "x-date")
 
 

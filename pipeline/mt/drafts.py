@@ -25,6 +25,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline import config
 from pipeline.document.model import Document
 from pipeline.errors import PipelineError
 from pipeline.fileio import fsync_dir, open_append, write_target
@@ -38,9 +39,9 @@ from pipeline.po.save import CatalogFile, catalog_lock, save_catalog
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 PLACEHOLDER = re.compile(r"NUM(\d+)")
 MARK = "MT"  # prefix of the translator comments this stage writes
-BATCH_SIZE = int(os.environ.get("MT_BATCH_SIZE", "16"))
-INTER_THREADS = int(os.environ.get("MT_INTER_THREADS", str(min(2, os.cpu_count() or 1))))
-INTRA_THREADS = int(os.environ.get("MT_INTRA_THREADS", "1"))
+BATCH_SIZE = int(config.raw("MT_BATCH_SIZE"))
+INTER_THREADS = int(config.raw("MT_INTER_THREADS"))
+INTRA_THREADS = int(config.raw("MT_INTRA_THREADS"))
 BEAM_SIZE = 4
 ALTERNATIVES = 2
 # Argos' decoding options (argostranslate/translate.py); our batches are sorted

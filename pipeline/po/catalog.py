@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
-from pipeline import __version__
+from pipeline import __version__, config
 from pipeline.document.model import PERSON, Document, Signatory
 from pipeline.errors import PipelineError
 from pipeline.po.merge import fuzzy_match, has_plural_forms, merge_template
@@ -165,9 +165,9 @@ def build_template(doc: Document, source_ref: str | None = None) -> Catalog:
 
 
 def _build_date() -> datetime.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    moment = config.source_date()
+    if moment is not None:
+        return moment
     return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 

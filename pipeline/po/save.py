@@ -21,7 +21,6 @@ rename (after the fsync), which leaves a window of microseconds, not seconds.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +28,14 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from filelock import FileLock, Timeout
 
+from pipeline import config
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write, read_bytes_or_none
 from pipeline.po.catalog import catalog_bytes
 from pipeline.po.read import VOLATILE_HEADERS, parse_catalog
 from pipeline.settle import backoff, read_settled
 
-LOCK_TIMEOUT = float(os.environ.get("PIPELINE_LOCK_TIMEOUT", "600"))
+LOCK_TIMEOUT = float(config.raw("PIPELINE_LOCK_TIMEOUT"))
 # Headers that change on every run; two files differing only here hold the same catalog.
 VOLATILE = ("POT-Creation-Date", "PO-Revision-Date", "Generated-By")
 

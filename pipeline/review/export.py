@@ -8,10 +8,10 @@ from babel.messages.catalog import Catalog
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 
+from pipeline.config import SOURCE_LANG
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write
 from pipeline.lang.locales import bcp47
-from pipeline.mt.argos.packages import SOURCE_LANG
 from pipeline.po.catalog import message_state
 from pipeline.text.unichars import NOT_XML, char_name
 

@@ -10,10 +10,10 @@ from babel.messages.catalog import Catalog
 from markupsafe import Markup, escape
 
 from pipeline.document.model import Document
-from pipeline.editions import template_environment
 from pipeline.po.catalog import catalog_stats, document_units, message_state, parse_locale
+from pipeline.po.signoff import read_signoffs, signoff_status, source_hash
 from pipeline.review.checks import ERROR, Finding, check_catalog, check_parity
-from pipeline.review.signoff import read_signoffs, signoff_status, source_hash
+from pipeline.templating import template_environment
 from pipeline.text.unichars import SHOWN, char_name, visible_token
 
 STATE_RANK = {"untranslated": 2, "draft": 3, "reviewed": 4}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pipeline import config
 from pipeline.document.model import Document
 from pipeline.errors import PipelineError
 
@@ -39,7 +40,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 def format_for(path: str | os.PathLike, forced: str | None = None) -> str:
     """The reader's name for a letter: forced, else by extension, else plain text."""
-    forced = forced or os.environ.get("LETTER_FORMAT") or None
+    forced = forced or config.raw("LETTER_FORMAT") or None
     if forced:
         try:
             return ALIASES[forced.lower().lstrip(".")]
@@ -51,7 +52,7 @@ def format_for(path: str | os.PathLike, forced: str | None = None) -> str:
 
 
 def max_bytes() -> int:
-    value = os.environ.get("LETTER_MAX_BYTES", "").strip()
+    value = config.raw("LETTER_MAX_BYTES")
     if not value:
         return DEFAULT_MAX_BYTES
     if not value.isdigit() or int(value) <= 0:

@@ -10,9 +10,9 @@ a salutation; what comes before it is lead and intro.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 
+from pipeline import config
 from pipeline.document.model import Document, Segment, Signatory, TextBlock
 from pipeline.document.readers.raw import Meta, Raw
 from pipeline.document.readers.signatory_list import (
@@ -198,7 +198,7 @@ class Builder(SignatoryRules):
                 number, text = raw.lines[0]
                 raw.lines[0] = (number, text[match.end() :])
                 return found
-        value = os.environ.get("DATE", "").strip()
+        value = config.raw("DATE")
         if value:
             try:
                 return datetime.date.fromisoformat(value)

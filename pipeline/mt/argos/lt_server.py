@@ -27,16 +27,16 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from pipeline import config
 from pipeline.errors import PipelineError
-from pipeline.mt.argos.packages import MODELS_DIR
-from pipeline.project import ROOT
+from pipeline.mt.argos.packages import default_models_dir
 
 LT_RELEASE = "1.9.6"  # the libretranslate release on PyPI this project is tested with
 NOWHERE = "http://127.0.0.1:9/"  # an Argos index that cannot answer: no model downloads
 
 
 def venv_dir() -> Path:
-    return Path(os.environ.get("LT_VENV") or ROOT / ".lt-venv")
+    return Path(config.raw("LT_VENV"))
 
 
 def ensure_venv(venv: Path | None = None, quiet: bool = True) -> Path:
@@ -71,11 +71,11 @@ def ensure_venv(venv: Path | None = None, quiet: bool = True) -> Path:
 
 
 def models_dir() -> Path:
-    return Path(MODELS_DIR).resolve()
+    return default_models_dir().resolve()
 
 
 def packages_dir() -> Path:
-    return Path(os.environ.get("ARGOS_PACKAGES_DIR") or models_dir() / "packages").resolve()
+    return Path(config.raw("ARGOS_PACKAGES_DIR") or models_dir() / "packages").resolve()
 
 
 def server_env(base: dict | None = None) -> dict[str, str]:
@@ -131,8 +131,8 @@ def installed_pairs() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make lt-server", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default=os.environ.get("LT_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LT_PORT") or 5000))
+    parser.add_argument("--host", default=config.raw("LT_HOST"))
+    parser.add_argument("--port", type=int, default=int(config.raw("LT_PORT")))
     parser.add_argument("--install-only", action="store_true", help="only create the virtual environment")
     args, extra = parser.parse_known_args(argv)
     try:

@@ -19,18 +19,22 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from pipeline import config
+from pipeline.config import SOURCE_LANG
 from pipeline.errors import PipelineError
 from pipeline.jsonfile import kind, read_json
-from pipeline.project import ROOT
 
-MODELS_DIR = Path(os.environ.get("LETTER_MODELS_DIR", ROOT / "models"))
-SOURCE_LANG = "en"
 STAGING_PREFIX = ".install-"
+
+
+def default_models_dir() -> Path:
+    """Where `make models` installs: LETTER_MODELS_DIR, else models/ in the project."""
+    return Path(config.raw("LETTER_MODELS_DIR"))
 
 
 def argos(models_dir: Path | None = None):
     """Import ``argostranslate.package`` with every folder it writes inside ``models_dir``."""
-    folder = Path(models_dir or MODELS_DIR).resolve()
+    folder = Path(models_dir or default_models_dir()).resolve()
     os.environ.setdefault("ARGOS_PACKAGES_DIR", str(folder / "packages"))
     # Only this process sees these: Argos and onnxruntime write under them.
     for variable, sub in (

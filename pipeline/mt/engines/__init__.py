@@ -31,6 +31,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from pipeline import config
 from pipeline.errors import PipelineError
 from pipeline.mt.engines.base import Engine, Settings
 
@@ -39,7 +40,7 @@ CONFIG_NAME = "mt.toml"
 
 
 def _config_path(env: Mapping[str, str], cwd: Path) -> Path:
-    return Path(env["MT_CONFIG"]) if env.get("MT_CONFIG") else cwd / CONFIG_NAME
+    return Path(config.raw("MT_CONFIG", env)) if config.is_set("MT_CONFIG", env) else cwd / CONFIG_NAME
 
 
 def _read_config(path: Path) -> dict:
@@ -73,8 +74,8 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     where = path if data else None
 
     def pick(variable: str, key: str, default=None, container=table):
-        if env.get(variable, "").strip():
-            return env[variable].strip(), variable
+        if config.is_set(variable, env):
+            return config.raw(variable, env), variable
         if key in container:
             return container[key], f"{key} in {path.name}"
         return default, variable

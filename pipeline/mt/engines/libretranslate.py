@@ -33,11 +33,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from pipeline.config import SOURCE_LANG
 from pipeline.errors import PipelineError
 from pipeline.mt.engines.base import Result, Settings
 from pipeline.mt.engines.http import TooLarge, bounded_request
 
-SOURCE_LANG = "en"
 ALTERNATIVES = 2
 RETRY_STATUS = {429, 500, 502, 503, 504}
 BACKOFF = 0.5  # seconds before the first retry, doubled each time
