@@ -128,7 +128,7 @@ def test_outside_the_block_weasyprint_lays_out_as_its_own(tmp_path):
     html.write_text(f"<!DOCTYPE html><meta charset=utf-8>{CASES['plain']}", encoding="utf-8")
     script = (
         "import weasyprint, sys\n"
-        "from pipeline.editions import columns\n"
+        "from pipeline.typesetting.hooks import columns\n"
         "with columns.reuse_column_layouts():\n"
         "    weasyprint.HTML(filename=sys.argv[1]).render()\n"
         "inside = columns.REUSED[0]\n"

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.po.catalog import read_catalog
-from pipeline.typesetting import hyphenation, hyphenation_az
+from pipeline.typesetting import hyphenation_az
+from pipeline.typesetting.hooks import line_boxes, line_limits, pyphen_dictionaries, typeset
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 LEFT, RIGHT, RUN = 2, 3, 3  # at least 2 letters before a break, 3 after; at most 3 lines in a row
@@ -45,7 +46,7 @@ def syllable_breaks(word: str) -> set[int]:
 
 
 def az_dictionary(left: int = 1, right: int = 1) -> pyphen.Pyphen:
-    hyphenation.register()
+    pyphen_dictionaries.register()
     return pyphen.Pyphen(lang="az", left=left, right=right)
 
 
@@ -185,12 +186,12 @@ def laid_out_words(lines) -> list[str]:
 def test_render_limits_runs_and_last_lines_without_changing_the_text(lang):
     from weasyprint import HTML
 
-    hyphenation.register()
+    pyphen_dictionaries.register()
     source = NARROW.format(lang=lang, text=SAMPLES[lang])
-    ((_, plain),) = hyphenation.paragraph_lines(HTML(string=source).render())
+    ((_, plain),) = line_boxes.paragraph_lines(HTML(string=source).render())
     assert longest_run(plain) > RUN  # the fixture really has the fault
     html = HTML(string=source)
-    ((element, lines),) = hyphenation.paragraph_lines(hyphenation.render(html))
+    ((element, lines),) = line_boxes.paragraph_lines(typeset.render(html))
     assert longest_run(lines) <= RUN
     assert not lines[-2].hyphenated, "the last full line ends hyphenated"
     assert sum(line.hyphenated for line in lines) > 0
@@ -198,7 +199,7 @@ def test_render_limits_runs_and_last_lines_without_changing_the_text(lang):
     assert "".join(element.itertext()) == SAMPLES[lang]
     assert len(element) == 0, "the paragraph's markup changed"
     # outside render(), WeasyPrint lays out as it always does (a bare render stays bare)
-    ((_, again),) = hyphenation.paragraph_lines(HTML(string=source).render())
+    ((_, again),) = line_boxes.paragraph_lines(HTML(string=source).render())
     assert again == plain
     if lang == "az":
         for line, following in itertools.pairwise(lines):
@@ -219,17 +220,17 @@ def narrow(lang: str, text: str, css: str = "", body: str | None = None) -> str:
 def lines_per_page(document) -> list[list[list]]:
     """``paragraph_lines`` of each page alone: the lines of each block's fragment on that page."""
     alone = (SimpleNamespace(pages=[page]) for page in document.pages)
-    return [[lines for _, lines in hyphenation.paragraph_lines(one)] for one in alone]
+    return [[lines for _, lines in line_boxes.paragraph_lines(one)] for one in alone]
 
 
 def test_a_word_longer_than_the_line_stays_hyphenated(monkeypatch):
     """A line that must not end hyphenated, but whose only word is longer than the line, keeps its hyphen."""
     from weasyprint import HTML
 
-    hyphenation.register()
-    monkeypatch.setattr(hyphenation, "MAX_RUN", 0)  # every line is asked to end unhyphenated
+    pyphen_dictionaries.register()
+    monkeypatch.setattr(line_limits, "MAX_RUN", 0)  # every line is asked to end unhyphenated
     text = "The Pneumonoultramicroscopicsilicovolcanoconiosis hospitalisation notwithstanding, we write."
-    ((_, lines),) = hyphenation.paragraph_lines(hyphenation.render(HTML(string=narrow("en", text))))
+    ((_, lines),) = line_boxes.paragraph_lines(typeset.render(HTML(string=narrow("en", text))))
     assert laid_out_words(lines) == text.split()  # not cut between two letters without a hyphen
     long_word_lines = [line for line in lines if "oniosis" not in line.text and line.hyphenated]
     assert long_word_lines, "the long word is hyphenated"
@@ -242,13 +243,13 @@ def test_a_block_with_a_float_keeps_weasyprints_own_lines():
     """Lines laid out twice would place a float twice: such a block is laid out as WeasyPrint does."""
     from weasyprint import HTML
 
-    hyphenation.register()
+    pyphen_dictionaries.register()
     text = SAMPLES["en"]
     words = text.split()
     body = f"<p>{' '.join(words[:3])} <b style='float: right'>*</b> {' '.join(words[3:])}</p>"
     source = narrow("en", text, body=body)
-    plain = hyphenation.paragraph_lines(HTML(string=source).render())
-    limited = hyphenation.paragraph_lines(hyphenation.render(HTML(string=source)))
+    plain = line_boxes.paragraph_lines(HTML(string=source).render())
+    limited = line_boxes.paragraph_lines(typeset.render(HTML(string=source)))
     assert [lines for _, lines in limited] == [lines for _, lines in plain]
     assert longest_run(plain[0][1]) > RUN  # the limits would have changed it
 
@@ -258,12 +259,12 @@ def test_a_drop_capital_line_is_laid_out_once():
     (laid out again, the line would get a second first letter: "iinternationally")."""
     from weasyprint import HTML
 
-    hyphenation.register()
+    pyphen_dictionaries.register()
     text = "internationally acknowledge"
     source = narrow("en", text, "p::first-letter { font-size: 2.5em }")
-    ((_, plain),) = hyphenation.paragraph_lines(HTML(string=source).render())
+    ((_, plain),) = line_boxes.paragraph_lines(HTML(string=source).render())
     assert len(plain) == 2 and plain[0].hyphenated  # the fixture has the fault
-    ((_, lines),) = hyphenation.paragraph_lines(hyphenation.render(HTML(string=source)))
+    ((_, lines),) = line_boxes.paragraph_lines(typeset.render(HTML(string=source)))
     assert lines == plain
 
 
@@ -271,12 +272,12 @@ def test_first_letter_and_page_breaks_keep_the_text_and_the_limits():
     """A drop capital is not laid out twice; a paragraph over pages keeps its limits on each page."""
     from weasyprint import HTML
 
-    hyphenation.register()
+    pyphen_dictionaries.register()
     text = " ".join([SAMPLES["en"]] * 6)
     css = "@page { size: 12em 24em; margin: 1em } p::first-letter { font-size: 2.5em }"
-    document = hyphenation.render(HTML(string=narrow("en", text, css)))
+    document = typeset.render(HTML(string=narrow("en", text, css)))
     assert len(document.pages) > 2
-    ((_, lines),) = hyphenation.paragraph_lines(document)
+    ((_, lines),) = line_boxes.paragraph_lines(document)
     assert laid_out_words(lines) == text.split()
     assert sum(line.hyphenated for line in lines) > 3
     assert not lines[-2].hyphenated
@@ -298,14 +299,14 @@ def test_random_paragraphs_keep_their_words_and_the_limits(lang, picks, width, p
     hyphenated, no 4th hyphenated line in a row on a page, no hyphenated last full line."""
     from weasyprint import HTML
 
-    hyphenation.register()
+    pyphen_dictionaries.register()
     words = SAMPLES[lang].split()
     text = " ".join(words[pick % len(words)] for pick in picks)
     css = f"p {{ width: {width}em; text-align: {align} }}"
     if page_height:
         css += f" @page {{ size: {width + 4}em {page_height}em; margin: 1em }}"
-    document = hyphenation.render(HTML(string=narrow(lang, text, css)))
-    ((_, lines),) = hyphenation.paragraph_lines(document)
+    document = typeset.render(HTML(string=narrow(lang, text, css)))
+    ((_, lines),) = line_boxes.paragraph_lines(document)
     assert laid_out_words(lines) == text.split()
     assert len(lines) < 2 or not lines[-2].hyphenated, lines[-2:]
     for page in lines_per_page(document):
@@ -393,12 +394,12 @@ def test_sample_paragraphs_keep_every_word(editions):
     from pipeline.project import TEMPLATES
 
     html = HTML(string=(editions / "ru.html").read_text("utf-8"), base_url=str(TEMPLATES) + "/")
-    document = hyphenation.render(html)
-    paragraphs = [(e, lines) for e, lines in hyphenation.paragraph_lines(document) if e.tag == "p"]
+    document = typeset.render(html)
+    paragraphs = [(e, lines) for e, lines in line_boxes.paragraph_lines(document) if e.tag == "p"]
     assert len(paragraphs) > 10
     for element, lines in paragraphs:
         assert laid_out_words(lines) == "".join(element.itertext()).split()
-        assert not hyphenation.faults(lines)
+        assert not line_boxes.faults(lines)
 
 
 if __name__ == "__main__":

@@ -98,12 +98,19 @@ def test_cached_page_references_are_pydyf_s_as_pages_are_added():
     """editions/pdf.py caches pydyf's page references (read for every tagged element): same values."""
     import pydyf
 
-    from pipeline.editions.pdf import _linear_page_references
+    from pipeline.typesetting.hooks.page_references import linear_page_references
 
-    _linear_page_references()
-    assert "_linear_page_references" in pydyf.PDF.page_references.fget.__qualname__
-    pdf = pydyf.PDF()
-    for count in range(1, 6):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        expected = tuple(f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3])  # pydyf 0.13's own
-        assert len(expected) == count and pdf.page_references == expected
+    with linear_page_references():
+        assert "page_references" in pydyf.PDF.page_references.fget.__qualname__
+        assert pydyf.PDF.page_references.fget.__module__ == "pipeline.typesetting.hooks.page_references"
+        pdf = pydyf.PDF()
+        for count in range(1, 6):
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+            expected = tuple(
+                f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3]
+            )  # pydyf 0.13's own
+            assert len(expected) == count and pdf.page_references == expected
+            assert "_page_references" in pdf.__dict__  # read through the cache
+    plain = pydyf.PDF()
+    plain.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert plain.page_references and "_page_references" not in plain.__dict__  # outside: pydyf's own

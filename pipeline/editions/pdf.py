@@ -22,9 +22,8 @@ from pipeline.editions.progress import weasyprint_progress
 from pipeline.editions.render import TEMPLATES
 from pipeline.errors import PipelineError
 from pipeline.fileio import atomic_write, installed_fingerprint
-from pipeline.typesetting.hooks.columns import reuse_column_layouts
+from pipeline.typesetting.hooks.typeset import typesetting
 from pipeline.typesetting.hyphenation import fingerprint as hyphenation_fingerprint
-from pipeline.typesetting.hyphenation import render as hyphenated_render
 
 PDF_VARIANT = "pdf/ua-1"
 # Bump when the render options below change: old PDFs then no longer count as current.
@@ -133,32 +132,6 @@ def project_url_fetcher(root: Path = TEMPLATES):
     return ProjectFetcher()
 
 
-@cache
-def _linear_page_references() -> None:
-    """Make pydyf's ``PDF.page_references`` cost O(1) a call instead of O(pages).
-
-    WeasyPrint's PDF/UA tagger (``pdf/tags.py``) reads
-    ``pdf.page_references[page_number]`` for every structure element, and
-    pydyf 0.13 builds the tuple of all pages' references anew on each read:
-    quadratic in pages (a 147-page edition: 73,000 reads, about a tenth of
-    its render). Hand-written because neither library has an option for it;
-    the tuple is kept per ``PDF`` object and rebuilt whenever a page is added
-    (``Kids`` only ever grows), so every read returns what pydyf would.
-    """
-    import pydyf
-
-    build = pydyf.PDF.page_references.fget
-
-    def page_references(self):
-        kids = len(self.pages["Kids"])
-        cached = self.__dict__.get("_page_references")
-        if cached is None or cached[0] != kids:
-            cached = self.__dict__["_page_references"] = (kids, build(self))
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-
-
 def render_pdf(
     html: str,
     target: Path,
@@ -176,27 +149,23 @@ def render_pdf(
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    _linear_page_references()
-
     limit = max_pages(pages)
     key = key.decode() if isinstance(key, bytes) else key
     key = key if key and re.fullmatch(r"[0-9a-fA-F]{32}", key) else pdf_key(html)
     fetcher = project_url_fetcher()
     options = {"pdf_variant": PDF_VARIANT, "uncompressed_pdf": False}
     try:
-        with weasyprint_progress(progress), reuse_column_layouts():
-            document = hyphenated_render(
-                HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher), **options
-            )
-        if len(document.pages) > limit:
-            raise PipelineError(
-                target,
-                f"{len(document.pages)} pages, more than the maximum of {limit} "
-                f"(raise it with {MAX_PAGES_ENV}=N or --max-pages N)",
-            )
-        if progress:
-            progress(f"writing PDF, {len(document.pages)} pages")
-        data = document.write_pdf(**options)
+        with weasyprint_progress(progress), typesetting():
+            document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher).render(**options)
+            if len(document.pages) > limit:
+                raise PipelineError(
+                    target,
+                    f"{len(document.pages)} pages, more than the maximum of {limit} "
+                    f"(raise it with {MAX_PAGES_ENV}=N or --max-pages N)",
+                )
+            if progress:
+                progress(f"writing PDF, {len(document.pages)} pages")
+            data = document.write_pdf(**options)
     except FatalURLFetchingError as exc:
         raise PipelineError(target, str(exc)) from exc
     atomic_write(target, _add_identifier(data, key.lower()))

@@ -1,45 +1,23 @@
-"""Hyphenation as typesetting: an Azerbaijani dictionary for WeasyPrint, and limits on hyphenated lines.
+"""Hyphenation as typesetting: the dictionaries the project adds to Pyphen's, and their fingerprint.
 
 WeasyPrint hyphenates with Pyphen, which has no Azerbaijani dictionary; the
-generated one (``pipeline/typesetting/data/hyph_az.dic``, see ``hyphenation_az.py``) is
-registered the way WeasyPrint's maintainers give (Kozea/WeasyPrint#1945):
-``pyphen.LANGUAGES`` and ``pyphen.LANGUAGES_LOWERCASE``.
-
-WeasyPrint has no ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``, so
-``render`` applies both while WeasyPrint lays the lines out (``limit_lines``):
-a line that would be the 4th hyphenated one in a row of a block is laid out
-without hyphenation, and a block whose last full line ends hyphenated (a short
-last line, "mu-/tuel.") gets that line laid out again without it. The text is
-never changed; only where a line may break.
+generated one (``data/hyph_az.dic``, see ``hyphenation_az.py``) is registered
+by ``hooks/pyphen_dictionaries.py``. The limits on hyphenated lines
+(``hyphenate-limit-lines``, ``hyphenate-limit-last``) are ``hooks/line_limits.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.typesetting.hooks.switch import Switch
-
 DATA = Path(__file__).resolve().parent / "data"
 DICTIONARIES = {"az": DATA / "hyph_az.dic"}
-MAX_RUN = 3  # hyphenated lines in a row, at most (CSS hyphenate-limit-lines: 3)
+HOOKS = Path(__file__).resolve().parent / "hooks"
 
 
-class _LineLimits(Switch):
-    """On inside ``limit_lines()``; ``plain``: the line being laid out now must not end hyphenated."""
-
-    plain = False
-
-
-_LIMITS = _LineLimits()
-
-
-def _azerbaijani_lower(word: str) -> str:
+def azerbaijani_lower(word: str) -> str:
     """Lower case by Azerbaijani rules: İ -> i, I -> ı, one letter each.
 
     Python's ``"İ".lower()`` is two code points (i + U+0307), and Pyphen counts
@@ -50,249 +28,9 @@ def _azerbaijani_lower(word: str) -> str:
 
 
 @cache
-def register() -> None:
-    """Make Pyphen (and so WeasyPrint, for ``lang="az"`` and ``az-*``) use our dictionaries."""
-    import pyphen
-
-    class AzerbaijaniPatterns(pyphen.HyphDict):
-        def positions(self, word):
-            return super().positions(_azerbaijani_lower(word))
-
-    for lang, path in DICTIONARIES.items():
-        pyphen.LANGUAGES[lang] = path
-        pyphen.LANGUAGES_LOWERCASE[lang.lower()] = lang
-        # Pyphen(lang=...) reads patterns through this cache, keyed by path
-        pyphen.hdcache[path] = AzerbaijaniPatterns(path) if lang == "az" else pyphen.HyphDict(path)
-
-
-@cache
 def fingerprint() -> str:
-    """A digest of the dictionaries and of this module: part of every PDF's content key."""
+    """A digest of the dictionaries and of the typesetting code: part of every PDF's content key."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in DICTIONARIES.values():
-        digest.update(path.read_bytes())
+    for path in [*DICTIONARIES.values(), *sorted(HOOKS.glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-@dataclass
-class Line:
-    """One laid-out line of a block: its text (less the hyphen WeasyPrint adds); ends in a hyphenation break?"""
-
-    text: str
-    hyphenated: bool
-
-
-def _leaves(box) -> Iterator:
-    from weasyprint.formatting_structure import boxes
-
-    if isinstance(box, boxes.TextBox):
-        yield box
-    for child in getattr(box, "children", ()):
-        yield from _leaves(child)
-
-
-def paragraph_lines(document) -> list[tuple[object, list[Line]]]:
-    """Every block's lines in order, across pages: ``(element, lines)`` in document order."""
-    from weasyprint.formatting_structure import boxes
-
-    found: dict[int, tuple[object, list[Line]]] = {}
-
-    def walk(box) -> None:
-        if isinstance(box, boxes.LineBox):
-            leaves = list(_leaves(box))
-            if leaves and box.element is not None:
-                text = "".join(leaf.text for leaf in leaves)
-                hyphen = leaves[-1].style["hyphenate_character"]
-                ended = _ends_hyphenated(text, hyphen)
-                line = Line(text[: -len(hyphen)] if ended else text, ended)
-                found.setdefault(id(box.element), (box.element, []))[1].append(line)
-            return
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)  # the page's laid-out box tree, as WeasyPrint's own tests read it
-    return list(found.values())
-
-
-def faults(lines: list[Line]) -> list[int]:
-    """Indexes of the lines whose hyphenation break must go: the 4th of a run, the last full line."""
-    bad, run = [], 0
-    for index, line in enumerate(lines):
-        run = run + 1 if line.hyphenated else 0
-        if run > MAX_RUN:
-            bad.append(index)
-            run = 0  # laid out unhyphenated, it ends the run
-    if len(lines) > 1 and lines[-2].hyphenated and len(lines) - 2 not in bad:
-        bad.append(len(lines) - 2)
-    return sorted(bad)
-
-
-def _ends_hyphenated(text: str, hyphen: str) -> bool:
-    """Does ``text`` end in a hyphenation break: the hyphenate-character right after a letter?"""
-    return bool(hyphen) and text.endswith(hyphen) and bool(re.search(r"\w$", text[: -len(hyphen)]))
-
-
-def _hyphenated(line) -> bool:
-    """Does a laid-out line end in a hyphenation break? (Its last box holds the break.)"""
-    box = line
-    while getattr(box, "children", None):
-        box = box.children[-1]
-    text = getattr(box, "text", "")
-    return bool(text) and _ends_hyphenated(text, box.style["hyphenate_character"])
-
-
-def _breaks_a_word(box, resume_at) -> bool:
-    """Does a line of ``box`` that ends at ``resume_at`` end inside a word (a word too long for the line)?
-
-    ``resume_at`` is WeasyPrint's skip stack: child indexes down to a text
-    box, then a byte offset into its text.
-    """
-    from weasyprint.formatting_structure import boxes
-
-    skip_stack = resume_at
-    while skip_stack and not isinstance(box, boxes.TextBox):
-        ((index, skip_stack),) = skip_stack.items()
-        children = getattr(box, "children", ())
-        if index >= len(children):
-            return False
-        box = children[index]
-    if not isinstance(box, boxes.TextBox) or not skip_stack:
-        return False  # the line ends between two boxes
-    text = box.text.encode()
-    index = next(iter(skip_stack))
-    before, after = text[:index].decode(errors="ignore"), text[index:].decode(errors="ignore")
-    return bool(re.search(r"\w$", before)) and bool(re.match(r"\w", after))
-
-
-def _stays_in_flow(box) -> bool:
-    """May lines of ``box`` be laid out and thrown away? Not when they place floats, notes or positioned boxes."""
-    return all(child.is_in_normal_flow() for child in box.descendants() if hasattr(child, "style"))
-
-
-@dataclass
-class _Start:
-    """Where a line starts: what ``get_next_linebox`` reads besides the block's fixed arguments."""
-
-    position_y: float
-    skip_stack: dict | None
-    text_indent: float
-    first_letter_style: object
-    first_line_style: object
-
-
-def _limited_line_boxes(original, get_next_linebox, handle_leader, resolve):
-    """WeasyPrint's ``iter_line_boxes``, with the two limits while ``_LIMITS`` is on.
-
-    The loop is WeasyPrint 70's own (``layout/inline.py``), written out so that
-    a line can be laid out again from where it started: a hyphenated line is
-    held until the next one shows whether it was the last full line.
-    """
-    resolve_percentages, resolve_one_percentage = resolve
-
-    def iter_line_boxes(*args):  # WeasyPrint's block layout passes all ten arguments by position
-        return lines(*args) if _LIMITS.active else original(*args)
-
-    def lay_out(context, box, start, plain, bottom_space, containing_block, absolute_boxes, fixed_boxes):
-        box.text_indent = start.text_indent
-        outer = _LIMITS.plain
-        _LIMITS.plain = plain  # read by split_first_line, below; a nested block sets its own
-        try:
-            line, resume_at = get_next_linebox(
-                context, box, start.position_y, bottom_space, start.skip_stack, containing_block,
-                absolute_boxes, fixed_boxes, start.first_letter_style, start.first_line_style,
-            )  # fmt: skip
-        finally:
-            _LIMITS.plain = outer
-        if line:
-            handle_leader(context, line, containing_block)
-        return line, resume_at
-
-    def lines(
-        context, box, position_y, bottom_space, skip_stack, containing_block,
-        absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
-    ):  # fmt: skip
-        resolve_percentages(box, containing_block)
-        if skip_stack is None:
-            resolve_one_percentage(box, "text_indent", containing_block.width)
-        else:
-            box.text_indent = 0
-        start = _Start(position_y, skip_stack, box.text_indent, first_letter_style, first_line_style)
-        fixed = (bottom_space, containing_block, absolute_boxes, fixed_boxes)
-        # Lines laid out again must leave nothing behind. Asked only once a
-        # line is hyphenated: most blocks never are.
-        redoable = cache(lambda: _stays_in_flow(box))
-
-        run, held, plain = 0, None, False
-        while True:
-            plain = (plain or run == MAX_RUN) and redoable()
-            line, resume_at = lay_out(context, box, start, plain, *fixed)
-            settled = False  # laid out as it must stay, hyphenated or not
-            if plain and line is not None and _breaks_a_word(box, resume_at):
-                # a word longer than the line: hyphenated is better than cut without a hyphen
-                line, resume_at = lay_out(context, box, start, False, *fixed)
-                settled = True
-            plain = False
-            hyphenated = line is not None and _hyphenated(line)
-            if held is not None:
-                held_line, held_resume, held_start = held
-                held = None
-                if line is not None and resume_at is None:
-                    # the held line was the last full one: lay it out again, unhyphenated
-                    start, run, plain = held_start, 0, True
-                    continue
-                yield held_line, held_resume
-            if line is None:
-                return
-            run = run + 1 if hyphenated else 0
-            # a first line with ::first-letter is never laid out twice: that would make a second one
-            if (
-                hyphenated
-                and resume_at is not None
-                and not settled
-                and start.first_letter_style is None
-                and redoable()
-            ):
-                held = (line, resume_at, start)
-            else:
-                yield line, resume_at
-            if resume_at is None:
-                return
-            start = _Start(line.position_y + line.height, resume_at, 0, None, None)
-
-    return iter_line_boxes
-
-
-@cache
-def _install_line_limits() -> None:
-    """Put the limits into WeasyPrint's line layout (once per process; they act only inside ``limit_lines``)."""
-    from weasyprint.layout import block, inline, percent
-
-    split_first_line = inline.split_first_line
-
-    def split_unhyphenated(text, style, *args, **kwargs):
-        if _LIMITS.plain and style["hyphens"] != "none":
-            style = style.copy()
-            style["hyphens"] = "none"
-        return split_first_line(text, style, *args, **kwargs)
-
-    inline.split_first_line = split_unhyphenated
-    block.iter_line_boxes = _limited_line_boxes(
-        inline.iter_line_boxes,
-        inline.get_next_linebox,
-        inline.handle_leader,
-        (percent.resolve_percentages, percent.resolve_one_percentage),
-    )
-
-
-def limit_lines() -> AbstractContextManager[None]:
-    """Within this ``with`` block, WeasyPrint lays lines out with ``hyphenate-limit-lines: 3`` and ``-last: always``."""
-    _install_line_limits()
-    return _LIMITS.on()
-
-
-def render(html, **options):
-    """``html.render(**options)`` (a WeasyPrint ``HTML``) with the az dictionary and the line limits."""
-    register()
-    with limit_lines():
-        return html.render(**options)

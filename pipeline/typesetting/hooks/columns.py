@@ -25,7 +25,31 @@ from contextlib import AbstractContextManager
 from functools import cache
 from math import inf
 
+from pipeline.typesetting.hooks.gate import Contract, installed
 from pipeline.typesetting.hooks.switch import Switch
+
+LAYOUT_PARAMETERS = (
+    "context", "box", "bottom_space", "skip_stack", "containing_block", "page_is_empty",
+    "absolute_boxes", "fixed_boxes", "adjoining_margins", "first_letter_style",
+    "first_line_style", "discard", "max_lines",
+)  # fmt: skip
+CONTRACTS = (
+    Contract("weasyprint.layout.block.block_box_layout", LAYOUT_PARAMETERS),
+    Contract("weasyprint.layout.block.columns_layout", LAYOUT_PARAMETERS[:11]),
+    # its two passes over the same columns (the second with adjoining_margins=None) are what is reused
+    Contract(
+        "weasyprint.layout.column.columns_layout",
+        LAYOUT_PARAMETERS[:11],
+        frozenset({"7a05cce3272fc581cf8d9352ebe07d4de51fb742dfccd6d2e86895ac0eca9691"}),
+    ),
+    Contract("weasyprint.layout:LayoutContext.excluded_shapes"),
+    # the lists _unchanged_context() compares: made in __init__
+    Contract(
+        "weasyprint.layout:LayoutContext.__init__",
+        ("self",),
+        frozenset({"f687f507fee8883e8ba33bafd97f396820907cbcb9d050e4218f1f409c707685"}),
+    ),
+)
 
 REUSED = [0]  # columns given back instead of laid out again, in this process (for tests)
 _REUSE = Switch()  # on inside reuse_column_layouts(); WeasyPrint's own pass elsewhere
@@ -48,8 +72,10 @@ def _has_note(box) -> bool:
 
 
 @cache
-def _install() -> None:
+def _install() -> bool:
     """Put the reuse into WeasyPrint (once per process); it acts only inside ``reuse_column_layouts``."""
+    if not installed("column layout reuse", CONTRACTS):
+        return False
     from weasyprint.layout import block, column
 
     layout_box = block.block_box_layout
@@ -66,17 +92,21 @@ def _install() -> None:
         finally:
             stashes.pop()
 
-    def block_box_layout(
-        context, box, bottom_space, skip_stack, containing_block, page_is_empty,
-        absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
-        first_line_style, discard, max_lines,
-    ):  # fmt: skip
-        args = (
+    def block_box_layout(*args, **kwargs):
+        if not _REUSE.active or not stashes:
+            return layout_box(*args, **kwargs)
+        given = dict(zip(LAYOUT_PARAMETERS, args, strict=False)) | kwargs  # columns_layout names the last two
+        if len(args) > len(LAYOUT_PARAMETERS) or set(given) != set(LAYOUT_PARAMETERS):
+            return layout_box(*args, **kwargs)
+        args = tuple(given[name] for name in LAYOUT_PARAMETERS)
+        (
             context, box, bottom_space, skip_stack, containing_block, page_is_empty,
-            absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
-            first_line_style, discard, max_lines,
-        )  # fmt: skip
-        if sys._getframe(1).f_code is not columns_code or not stashes or context.excluded_shapes:
+            absolute_boxes, fixed_boxes, adjoining_margins, _first_letter_style,
+            _first_line_style, discard, max_lines,
+        ) = args  # fmt: skip
+        # Only the calls columns_layout itself makes (one per column) are kept: its caller's code object
+        # tells them from the nested layouts inside a column.
+        if sys._getframe(1).f_code is not columns_code or context.excluded_shapes:
             return layout_box(*args)
         stash = stashes[-1]
         key = (
@@ -109,6 +139,7 @@ def _install() -> None:
 
     block.columns_layout = columns_layout
     block.block_box_layout = block_box_layout
+    return True
 
 
 def reuse_column_layouts() -> AbstractContextManager[None]:
