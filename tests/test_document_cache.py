@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import cache as document_cache
+from pipeline.document import load as load_module
 from pipeline.document import readers
 from pipeline.document.cache import _decode, _encode
 from pipeline.document.load import load_document
@@ -42,7 +43,7 @@ def test_the_second_load_reads_the_cache_and_a_change_reads_the_letter(cache, tm
         calls.append(args[0])
         return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(readers, "read", counting_read)
+    monkeypatch.setattr(load_module, "read", counting_read)  # what load_document calls
     first = load_document(letter)
     assert load_document(letter) == first and len(calls) == 1
     assert (cache / "letter.json").exists()

@@ -18,7 +18,6 @@ from pypdf import PdfReader
 
 from pipeline.document.load import load_document
 from pipeline.editions import (
-    TEMPLATES,
     build_edition,
     pdf_identifier,
     pdf_key,
@@ -28,6 +27,7 @@ from pipeline.editions import (
 from pipeline.errors import PipelineError
 from pipeline.lang.typography import NBSP, NNBSP, typeset
 from pipeline.po.catalog import catalog_bytes, read_catalog
+from pipeline.project import TEMPLATES
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HOSTILE = {
