@@ -33,7 +33,7 @@ $(error SOURCE=$(SOURCE): error: the letter's name "$(LETTER)" (its file name wi
 endif
 # A missing letter: one line, for the targets that read it.
 ifeq ($(wildcard $(SOURCE)),)
-ifneq ($(filter-out help install lint format test test-slow bench clean distclean models lt-server memory,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out help install lint format test test-slow test-floors bench clean distclean models lt-server memory,$(or $(MAKECMDGOALS),all)),)
 $(error $(SOURCE): error: no such letter (give SOURCE=path/to/letter.txt))
 endif
 endif
@@ -108,7 +108,7 @@ missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 DEB_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 qpdf poppler-utils chromium libicu-dev pkg-config g++ default-jre-headless
 
 .DEFAULT_GOAL := all
-.PHONY: all help install pot po models translate lt-server approve accept memory review export pseudo check stats editions html pdf publish test test-slow lint format bench clean distclean
+.PHONY: all help install pot po models translate lt-server approve accept memory review export pseudo check stats editions html pdf publish test test-slow test-floors lint format bench clean distclean
 
 all: po $(MT_STAMPS) editions ## Build everything the stages can build (catalogs, MT drafts, editions)
 
@@ -227,6 +227,12 @@ test: lint $(NODE_INSTALLED) ## Run the test suite (after ruff), without the lon
 
 test-slow: $(INSTALLED) $(NODE_INSTALLED) ## Run the long randomized runs (crash safety, merge properties)
 	$(PY) -m pytest -m slow
+
+# Slow tier: a fresh environment outside .venv with every runtime dependency at exactly the lower
+# bound pyproject.toml declares (.ci/floors.py), running the editions, catalog, reader and MT tests.
+# It downloads those versions from the package index; .venv is not touched.
+test-floors: $(NODE_INSTALLED) ## Run the editions and catalog tests against the lowest dependency versions allowed
+	$(PYTHON) .ci/floors.py
 
 lint: $(INSTALLED) ## Check formatting and lint with ruff
 	$(VENV)/bin/ruff check .

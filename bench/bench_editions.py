@@ -8,11 +8,11 @@ the two printed commands by hand, the same way, measures the same ratio.
 1. From scratch, one new process each: the pipeline's editions step (one
    job) against one Python process rendering the same HTML files to the same
    kind of PDF (tagged PDF/UA-1) with WeasyPrint alone.
-2. The same, warm, in this process: ``build_editions`` against
-   ``HTML(...).write_pdf`` in a loop (imports and fonts already loaded).
-   The pipeline's hooks into WeasyPrint's layout (column reuse, hyphenation
-   limits) act only inside its own renders, so B here is WeasyPrint's own
-   layout, as in a process of its own.
+2. The same, warm: ``build_editions`` against ``HTML(...).write_pdf`` in a
+   loop, each in a long-lived process of its own (bench/editions_warm.py)
+   after one warm-up run (imports and fonts loaded). The bare side never
+   imports the pipeline: no pydyf patch, no layout hook, no registered
+   Azerbaijani dictionary, WeasyPrint exactly as installed.
 3. Incremental rebuilds in a copy of the repository: ``make`` after a
    whitespace-only edit of the letter, and after one translation changed in
    ru.po, each against ``make`` after ``rm -rf output/letter`` (every
@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import interleaved, ratio_line
+from timing import Worker, interleaved, interleaved_workers, ratio_line
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,35 +81,22 @@ def from_scratch(work: Path) -> None:
 
 
 def warm(work: Path, htmls: list[str]) -> None:
-    from weasyprint import HTML
-
-    from pipeline.document.load import load_document
-    from pipeline.editions import build_editions
-
     out = work / "warm"
-
-    def pipeline() -> None:
-        doc = load_document("source/letter.txt")
-        results = build_editions(doc, EDITIONS, Path("translations"), out / doc.name, jobs=1)
-        assert all(r.rendered for r in results), results
-
-    def bare() -> None:
-        for html in htmls:
-            HTML(filename=html, base_url=TEMPLATES).write_pdf(html[:-5] + ".pdf", pdf_variant="pdf/ua-1")
-
-    os.chdir(ROOT)
-    pipeline()  # warm-up: imports, fonts, templates
-    bare()
-    runs = interleaved(
-        {"pipeline": pipeline, "bare": bare},
-        REPEATS,
-        setup={"pipeline": lambda: shutil.rmtree(out, ignore_errors=True)},
-    )
-    print("2. from scratch, warm, in one process (this one)")
-    print(f"   A: rm -rf {out}; pipeline.editions.build_editions(load_document('source/letter.txt'), ")
-    print(f"      {EDITIONS}, Path('translations'), Path('{out}/letter'), jobs=1)")
-    print("   B: for each of the same HTML files: weasyprint.HTML(filename=html, base_url=templates/)")
-    print("      .write_pdf(pdf, pdf_variant='pdf/ua-1')")
+    worker = str(ROOT / "bench" / "editions_warm.py")
+    a = [PY, worker, "pipeline", str(out)]
+    b = [PY, worker, "bare", TEMPLATES, *map(str, htmls)]
+    # Each side warm in a process of its own: the pipeline's patches (pydyf's page references, the
+    # layout hooks) and its registered Pyphen dictionaries never reach the bare side.
+    workers = {"pipeline": Worker(a, cwd=str(ROOT)), "bare": Worker(b, cwd=str(ROOT))}
+    try:
+        runs = interleaved_workers(workers, REPEATS)
+    finally:
+        for w in workers.values():
+            w.close()
+    print("2. from scratch, warm: each side in a long-lived process of its own, after one warm-up run")
+    print(f"   A: {show(a)} --runs {REPEATS}")
+    print(f"   B: {show(b[:4])} {Path(htmls[0]).parent}/*.html --runs {REPEATS}")
+    print("      (bench/editions_warm.py: A removes its output before each run; B never imports pipeline)")
     print(ratio_line("editions / bare WeasyPrint, warm", runs["pipeline"], runs["bare"]))
 
 

@@ -4,8 +4,12 @@ Targets (issue 13): lookup <= 5 s, the update after one reviewed edit <= 1 s,
 on 2 cores. Baselines measured in the same run, turn about: rapidfuzz scoring
 every memory entry (process.extractOne over all 100,000, what pot2po-style
 matchers do) and translate-toolkit's own matcher (translate.search.match,
-what `pot2po --tm` and tmserver use), both on a sample of queries and scaled
-to 5,000. Run: .venv/bin/python bench/bench_memory.py [--quick]
+what `pot2po --tm` and tmserver use). Each run of B and C times the same
+SAMPLE queries of the letter (a different random sample each run, REPS x
+SAMPLE queries in all) and scales their time to the letter's 5,000; A, B and
+C run turn about, REPS times, and the ratios are of medians and of mins.
+``--full`` times every query of the letter (nothing scaled; long).
+Run: .venv/bin/python bench/bench_memory.py [--quick] [--full]
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from babel.messages.catalog import Catalog
+from timing import Runs, ratio_line
 
 from pipeline.memory.recall import fill_catalog, matcher_for
 from pipeline.memory.store import open_memory, refresh
 from pipeline.po.catalog import catalog_bytes
 
 QUICK = "--quick" in sys.argv
+FULL = "--full" in sys.argv
+SAMPLE = int(os.environ.get("BENCH_SAMPLE", "50"))
 MEMORY_SIZE = 20_000 if QUICK else 100_000
 LETTER_SIZE = 1_000 if QUICK else 5_000
 PER_FILE = 5_000
@@ -119,18 +125,21 @@ def main() -> None:
         build = timed(lambda: open_memory(translations).close())
         print(f"initial index of {MEMORY_SIZE // PER_FILE} catalogs: {build:.2f} s (once)")
         queries = [str(m.id) for m in letter_catalog(random.Random(0), memory, vocab) if m.id]
-        sample = rng.sample(queries, 50)
+        samples = [queries if FULL else rng.sample(queries, min(SAMPLE, len(queries))) for _ in range(REPS)]
 
         def lookup():
             matcher = matcher_for(translations, "fr", "new")
             return fill_catalog(catalogs.pop(), matcher)
 
-        def full_scan():
-            from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process
 
-            lowered = [s.lower() for s in memory]
-            for query in sample:
+        lowered = [s.lower() for s in memory]
+
+        def full_scan(sample: list[str]):
+            return lambda: [
                 process.extractOne(query.lower(), lowered, scorer=fuzz.ratio, score_cutoff=75, processor=None)
+                for query in sample
+            ]
 
         from translate.search.match import matcher
         from translate.storage.pypo import pofile
@@ -143,8 +152,8 @@ def main() -> None:
         tm = matcher(store, max_candidates=1, min_similarity=75, max_length=1000)
         print(f"translate-toolkit matcher built in {time.perf_counter() - start:.2f} s (not counted below)")
 
-        def toolkit(query: str):
-            return lambda: tm.matches(query)
+        def toolkit(sample: list[str]):
+            return lambda: [tm.matches(query) for query in sample]
 
         lookups, scans, toolkits, lookup_cpu, update_cpu = [], [], [], [], []
         catalogs = [letter_catalog(random.Random(seed), memory, vocab) for seed in range(REPS)]
@@ -157,8 +166,9 @@ def main() -> None:
 
             lookups.append(timed(run))
             lookup_cpu.append(CPU[-1])
-            scans.append(timed(full_scan) * len(queries) / len(sample))
-            toolkits.append(timed(toolkit(sample[rep])) * len(queries))
+            scale = len(queries) / len(samples[rep])
+            scans.append(timed(full_scan(samples[rep])) * scale)
+            toolkits.append(timed(toolkit(samples[rep])) * scale)
         print(f"filled: {fill.exact} exact, {fill.near} near of {len(queries)} entries")
         report(
             "A: memory lookup (index load + exact + near), python -m pipeline po's path",
@@ -166,11 +176,18 @@ def main() -> None:
             LOOKUP_TARGET,
             lookup_cpu,
         )
-        report("B: rapidfuzz extractOne over the whole memory (scaled from 50)", scans)
-        report("C: translate-toolkit matcher (pot2po --tm; one query per rep, scaled)", toolkits)
+        measured = "every query" if FULL else f"{len(samples[0])} queries per run, scaled to {len(queries):,}"
+        report(f"B: rapidfuzz extractOne over the whole memory ({measured})", scans)
+        report(f"C: translate-toolkit matcher, pot2po --tm ({measured})", toolkits)
+        if not FULL:
+            print(
+                f"   B and C measured on {sum(map(len, samples)):,} queries ({REPS} random samples of the letter)"
+            )
+        print(ratio_line("B/A rapidfuzz full scan / memory lookup", Runs("B", scans), Runs("A", lookups)))
         print(
-            f"ratio B/A: {statistics.median(scans) / statistics.median(lookups):.1f}x   "
-            f"C/A: {statistics.median(toolkits) / statistics.median(lookups):.1f}x"
+            ratio_line(
+                "C/A translate-toolkit matcher / memory lookup", Runs("C", toolkits), Runs("A", lookups)
+            )
         )
 
         # the update after one reviewed edit: one 5,000-entry catalog changed, re-indexed

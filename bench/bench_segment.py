@@ -3,9 +3,12 @@
 A: this tree's reader (``pipeline.document.readers.read`` + ``build_template``) on a
    3,000-signatory plain-text letter (the sample letter's text with 3,000
    numbered signatories).
-B: the segmenter of the last commit (``git show HEAD:pipeline/document/load.py``,
-   loaded as a module) + the same ``build_template``, on the same letter:
-   the baseline, run turn about with A, 5 times each.
+B: the segmenter before the readers (commit BASELINE, the parent of 8c0e8b9,
+   exported with ``git archive``) with that commit's own ``build_template``,
+   on the same letter.
+Each side runs in a long-lived process of its own (bench/segment_worker.py),
+after one warm-up run, turn about (A B A B ...), REPEATS times; the printed
+ratio is that of the two printed commands, run the same way by hand.
 Also: A alone on the real 3,080-signatory Markdown letter of the corpus
 (tests/data/letters/rms_open_letter.md).
 
@@ -14,7 +17,7 @@ Run: .venv/bin/python bench/bench_segment.py
 
 from __future__ import annotations
 
-import importlib.util
+import shlex
 import statistics
 import subprocess
 import sys
@@ -25,12 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import Worker, interleaved_workers, ratio_line  # noqa: E402
+
 from pipeline.document.readers import read  # noqa: E402
 from pipeline.po.catalog import build_template  # noqa: E402
 
 TARGET_S = 2.0
 REPEATS = 5
 SIGNATORIES = 3000
+BASELINE = "69989cb"  # "Spine": the last pipeline/document/load.py before the readers
 
 
 def big_letter(folder: Path) -> Path:
@@ -46,26 +52,17 @@ def big_letter(folder: Path) -> Path:
     return path
 
 
-def head_segmenter():
-    """The last commit's pipeline/document/load.py, or None outside a git checkout."""
+def baseline_tree(folder: Path) -> Path | None:
+    """Commit BASELINE's pipeline/ under ``folder``, or None outside a git checkout."""
     try:
-        source = subprocess.run(
-            ["git", "show", "HEAD:pipeline/document/load.py"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
+        archive = subprocess.run(
+            ["git", "archive", BASELINE, "pipeline"], cwd=ROOT, capture_output=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    if "def segment_letter" not in source or "from .readers" in source:
-        return None  # HEAD already has the readers: no older baseline to compare with
-    spec = importlib.util.spec_from_loader("pipeline._segment_head", loader=None)
-    module = importlib.util.module_from_spec(spec)
-    module.__package__ = "pipeline"
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    exec(compile(source, "HEAD:pipeline/document/load.py", "exec"), module.__dict__)
-    return module
+    folder.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 def timed(func) -> float:
@@ -77,37 +74,31 @@ def timed(func) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = big_letter(Path(tmp))
-        head = head_segmenter()
-
-        def run_a():
-            doc = read(path)
-            assert len(doc.signatories) == SIGNATORIES
-            return len(build_template(doc))
-
-        def run_b():
-            doc = head.segment_letter(head.read_source(path), source=path)
-            assert len(doc.signatories) == SIGNATORIES
-            return len(build_template(doc))
-
-        entries = run_a()  # warm-up (imports, sentencex)
-        a, b = [], []
-        for _ in range(REPEATS):
-            a.append(timed(run_a))
-            if head is not None:
-                b.append(timed(run_b))
+        base = baseline_tree(Path(tmp) / "baseline")
+        worker = str(ROOT / "bench" / "segment_worker.py")
+        a = [sys.executable, worker, str(ROOT), str(path), str(SIGNATORIES)]
+        b = [sys.executable, worker, str(base), str(path), str(SIGNATORIES)]
+        sides = {"A": Worker(a)}
+        if base is not None:
+            sides["B"] = Worker(b)
+        try:
+            runs = interleaved_workers(sides, REPEATS)
+        finally:
+            for side in sides.values():
+                side.close()
+        entries = len(build_template(read(path)))
         print(
             f"{SIGNATORIES:,}-signatory plain-text letter, {entries:,} template entries, {REPEATS} runs each, turn about"
         )
-        print(
-            f"  A  readers.read + build_template       median {statistics.median(a):.3f} s  min {min(a):.3f} s"
-        )
-        if b:
-            print(
-                f"  B  HEAD segment_letter + build_template median {statistics.median(b):.3f} s  min {min(b):.3f} s"
-            )
-            print(f"  A/B median ratio {statistics.median(a) / statistics.median(b):.2f}")
+        print(f"  A: {shlex.join(a)} --runs {REPEATS}")
+        ra = runs["A"]
+        print(f"     this tree: readers.read + build_template   median {ra.median:.3f} s  min {ra.min:.3f} s")
+        if base is not None:
+            print(f"  B: {shlex.join(b)} --runs {REPEATS}")
+            print(f"     (B's tree: git archive {BASELINE} pipeline)")
+            print(ratio_line("A / B (this tree / before the readers)", ra, runs["B"]))
         else:
-            print("  B  (no older segmenter at HEAD to compare with)")
+            print("  B: (not a git checkout: no baseline commit to compare with)")
         md = ROOT / "tests" / "data" / "letters" / "rms_open_letter.md"
         times = []
         for _ in range(REPEATS):
@@ -117,7 +108,7 @@ def main() -> int:
             f"{count:,}-signatory Markdown letter (rms_open_letter.md): median {statistics.median(times):.3f} s"
             f"  min {min(times):.3f} s"
         )
-        worst = max(statistics.median(a), statistics.median(times))
+        worst = max(ra.median, statistics.median(times))
         verdict = "OK" if worst <= TARGET_S else "TOO SLOW"
         print(
             f"target <= {TARGET_S:.1f} s: measured {worst:.3f} s (the slower of the two medians): {verdict}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,6 +31,16 @@ def msgcat_bytes(path: Path) -> bytes:
 
 def toolkit_bytes(data: bytes) -> bytes:
     return bytes(pypo.pofile(data))
+
+
+def generated_by(data: bytes) -> bytes:
+    return re.sub(
+        rb'^"Generated-By: Babel [^\\"]*\\n"$',
+        lambda _: rb'"Generated-By: Babel\n"',
+        data,
+        count=1,
+        flags=re.M,
+    )
 
 
 def without_unknown_flags(data: bytes) -> bytes:
@@ -83,7 +94,8 @@ def test_committed_catalogs_are_what_gnu_and_toolkit_write():
         msgfmt_ok(path)
         assert without_unknown_flags(msgcat_bytes(path)) == without_unknown_flags(data), path
         assert toolkit_bytes(data) == data, path
-        assert catalog_bytes(read_catalog(path)) == data, path
+        # Generated-By names the Babel that writes (volatile, like the dates: po_writer.VOLATILE_HEADERS)
+        assert generated_by(catalog_bytes(read_catalog(path))) == generated_by(data), path
 
 
 PIECES = [
