@@ -62,17 +62,19 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+def _given(name: str, env: Mapping[str, str] | None) -> str:
+    SETTINGS[name]  # a KeyError here is a setting missing from the registry: a bug
+    return (os.environ if env is None else env).get(name, "").strip()
+
+
 def raw(name: str, env: Mapping[str, str] | None = None) -> str:
     """The setting's value as given (stripped), or its default when unset or empty."""
-    setting = SETTINGS[name]  # a KeyError here is a setting missing from the registry: a bug
-    value = (os.environ if env is None else env).get(name, "").strip()
-    return value or setting.default
+    return _given(name, env) or SETTINGS[name].default
 
 
 def is_set(name: str, env: Mapping[str, str] | None = None) -> bool:
     """Whether the environment gives the setting a non-empty value."""
-    SETTINGS[name]
-    return bool((os.environ if env is None else env).get(name, "").strip())
+    return bool(_given(name, env))
 
 
 def source_date() -> datetime.datetime | None:

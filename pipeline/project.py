@@ -26,8 +26,3 @@ LT_VENV = ROOT / ".lt-venv"
 def memory_index(translations: Path | str) -> Path:
     """The translation memory's SQLite index of a project: output/.cache beside its translations/."""
     return Path(translations).resolve().parent / "output" / ".cache" / "memory.sqlite"
-
-
-def catalog_folder(translations: Path | str, letter: str) -> Path:
-    """The folder of one letter's template, catalogs, sign-offs and settings."""
-    return Path(translations) / letter

@@ -25,10 +25,10 @@ from pipeline.mt.argos.packages import (
     stage_all,
     swap_in,
 )
-from pipeline.project import ROOT
+from pipeline.project import MODEL_LOCK
 
-LOCK_NAME = "argos-models.lock.json"  # beside the catalogs, in translations/
-LOCK_FILE = ROOT / "translations" / LOCK_NAME
+LOCK_FILE = MODEL_LOCK  # beside the catalogs, in translations/
+LOCK_NAME = LOCK_FILE.name
 INDEX_TIMEOUT = 15
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
